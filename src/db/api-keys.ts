@@ -1,0 +1,131 @@
+/** Queries on API keys (sessions and long-lived tokens). All reads are strong (D1 primary). */
+import { and, eq, sql } from 'drizzle-orm'
+import type { Database } from './client'
+import { apiKeys, organizationMembers, users, type LoginType } from './schema'
+import type { UserRow } from './users'
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect
+
+/** One organization membership of a user with its stored organization roles. */
+export interface Membership {
+  organizationId: string
+  roles: string[]
+}
+
+export interface ApiKeyWithUser {
+  key: ApiKeyRow
+  user: UserRow
+  memberships: Membership[]
+}
+
+/**
+ * Loads a key with its user and the user's memberships in one D1 round trip. Keys of deleted
+ * users are not returned.
+ */
+export async function getApiKeyWithUser(
+  db: Database,
+  id: string,
+): Promise<ApiKeyWithUser | undefined> {
+  const row = await db
+    .select({
+      key: apiKeys,
+      user: users,
+      memberships: sql<string>`(
+        SELECT json_group_array(json_object('organizationId', m.organization_id,
+          'roles', json(m.roles)))
+        FROM ${organizationMembers} m WHERE m.user_id = ${users.id})`,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeys.id, id), eq(users.deleted, false)))
+    .get()
+  if (!row) return undefined
+  return { key: row.key, user: row.user, memberships: JSON.parse(row.memberships) as Membership[] }
+}
+
+export interface NewApiKey {
+  id: string
+  hashedSecret: string
+  userId: string
+  loginType: LoginType
+  lifetimeSeconds: number
+  ipAddress: string
+  scopes: string[]
+  tokenName: string
+  now: number
+}
+
+/** Inserts a key that expires `lifetimeSeconds` from now and has never been used. */
+export async function insertApiKey(db: Database, key: NewApiKey): Promise<ApiKeyRow> {
+  const row = {
+    id: key.id,
+    hashedSecret: key.hashedSecret,
+    userId: key.userId,
+    lastUsed: null,
+    expiresAt: key.now + key.lifetimeSeconds * 1000,
+    createdAt: key.now,
+    updatedAt: key.now,
+    loginType: key.loginType,
+    lifetimeSeconds: key.lifetimeSeconds,
+    ipAddress: key.ipAddress,
+    scopes: key.scopes,
+    tokenName: key.tokenName,
+  }
+  await db.insert(apiKeys).values(row).run()
+  return row
+}
+
+export interface KeyUsage {
+  lastUsed?: number
+  ipAddress?: string
+  expiresAt?: number
+  /** Also bumps the user's `last_seen_at`. */
+  userLastSeenAt?: number
+}
+
+/** Records a key's use and sliding expiry, and the user's last-seen time, in one batch. */
+export async function recordKeyUsage(
+  db: Database,
+  key: ApiKeyRow,
+  usage: KeyUsage,
+  now: number,
+): Promise<void> {
+  const keyUpdate = db
+    .update(apiKeys)
+    .set({
+      updatedAt: now,
+      ...(usage.lastUsed !== undefined && { lastUsed: usage.lastUsed }),
+      ...(usage.ipAddress !== undefined && { ipAddress: usage.ipAddress }),
+      ...(usage.expiresAt !== undefined && { expiresAt: usage.expiresAt }),
+    })
+    .where(eq(apiKeys.id, key.id))
+  if (usage.userLastSeenAt === undefined) {
+    await keyUpdate.run()
+    return
+  }
+  await db.batch([
+    keyUpdate,
+    db.update(users).set({ lastSeenAt: usage.userLastSeenAt }).where(eq(users.id, key.userId)),
+  ])
+}
+
+/**
+ * Deletes the key a logout came with and every workspace-application key of the same user,
+ * as Coder's logout does, in one batch. Other sessions and tokens survive.
+ */
+export async function deleteKeyAndAppTokens(
+  db: Database,
+  keyId: string,
+  userId: string,
+): Promise<void> {
+  await db.batch([
+    db.delete(apiKeys).where(eq(apiKeys.id, keyId)),
+    db.delete(apiKeys).where(
+      and(
+        eq(apiKeys.userId, userId),
+        sql`EXISTS (SELECT 1 FROM json_each(${apiKeys.scopes})
+          WHERE value IN ('application_connect', 'coder:application_connect'))`,
+      ),
+    ),
+  ])
+}
