@@ -56,6 +56,18 @@ CREATE TABLE `organizations` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `organizations_name_unique` ON `organizations` (`name`);--> statement-breakpoint
+CREATE TABLE `user_links` (
+	`user_id` text NOT NULL,
+	`login_type` text NOT NULL,
+	`linked_id` text NOT NULL,
+	`oauth_expiry` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`user_id`, `login_type`),
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `user_links_linked_id_unique` ON `user_links` (`login_type`,`linked_id`);--> statement-breakpoint
 CREATE TABLE `users` (
 	`id` text PRIMARY KEY NOT NULL,
 	`email` text NOT NULL,
@@ -70,7 +82,11 @@ CREATE TABLE `users` (
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	`last_seen_at` integer,
-	`deleted` integer DEFAULT false NOT NULL
+	`deleted` integer DEFAULT false NOT NULL,
+	`hashed_one_time_passcode` text,
+	`one_time_passcode_expires_at` integer,
+	`one_time_passcode_failed_attempts` integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "users_one_time_passcode_pair" CHECK(("users"."hashed_one_time_passcode" IS NULL) = ("users"."one_time_passcode_expires_at" IS NULL))
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `users_email_normalized_unique` ON `users` (`email_normalized`) WHERE "users"."deleted" = 0;--> statement-breakpoint

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Database } from './client'
 import { apiKeys, organizationMembers, users, type LoginType } from './schema'
 import type { UserRow } from './users'
+import { insertAuditEntry, type AuditEntry } from './audit'
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect
 
@@ -55,8 +56,15 @@ export interface NewApiKey {
   now: number
 }
 
-/** Inserts a key that expires `lifetimeSeconds` from now and has never been used. */
-export async function insertApiKey(db: Database, key: NewApiKey): Promise<ApiKeyRow> {
+/**
+ * Inserts a key that expires `lifetimeSeconds` from now and has never been used, together with
+ * its audit entry in one batch.
+ */
+export async function insertApiKey(
+  db: Database,
+  key: NewApiKey,
+  audit: (keyId: string) => AuditEntry,
+): Promise<ApiKeyRow> {
   const row = {
     id: key.id,
     hashedSecret: key.hashedSecret,
@@ -71,7 +79,7 @@ export async function insertApiKey(db: Database, key: NewApiKey): Promise<ApiKey
     scopes: key.scopes,
     tokenName: key.tokenName,
   }
-  await db.insert(apiKeys).values(row).run()
+  await db.batch([db.insert(apiKeys).values(row), insertAuditEntry(db, audit(row.id))])
   return row
 }
 
@@ -111,14 +119,17 @@ export async function recordKeyUsage(
 
 /**
  * Deletes the key a logout came with and every workspace-application key of the same user,
- * as Coder's logout does, in one batch. Other sessions and tokens survive.
+ * as Coder's logout does, and writes the audit entry, in one batch. Other sessions and tokens
+ * survive.
  */
 export async function deleteKeyAndAppTokens(
   db: Database,
   keyId: string,
   userId: string,
+  audit: AuditEntry,
 ): Promise<void> {
   await db.batch([
+    insertAuditEntry(db, audit),
     db.delete(apiKeys).where(eq(apiKeys.id, keyId)),
     db.delete(apiKeys).where(
       and(

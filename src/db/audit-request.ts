@@ -1,8 +1,8 @@
-/** Builds audit entries from a request and writes them after the response. */
+/** Builds audit entries from a request, and writes the ones no other statement carries. */
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/context'
 import { now } from '../clock'
-import { insertAuditEntry } from './audit'
+import { insertAuditEntry, type AuditEntry } from './audit'
 
 export interface AuditEvent {
   action: string
@@ -13,13 +13,9 @@ export interface AuditEvent {
   additionalFields?: Record<string, string>
 }
 
-/**
- * Writes one audit entry in the background (`waitUntil`), so the response is not delayed; a
- * failed write is logged, never turned into an error for the client.
- */
-export function auditInBackground(c: Context<AppEnv>, event: AuditEvent): void {
-  const { db, logger } = c.var
-  const write = insertAuditEntry(db, {
+/** Fills in the request's time, client IP, user agent and request id. */
+export function buildAuditEntry(c: Context<AppEnv>, event: AuditEvent): AuditEntry {
+  return {
     time: now(),
     action: event.action,
     resourceType: event.resourceType,
@@ -30,8 +26,21 @@ export function auditInBackground(c: Context<AppEnv>, event: AuditEvent): void {
     statusCode: event.statusCode,
     requestId: c.var.requestId,
     additionalFields: event.additionalFields ?? {},
-  }).catch((error) => {
-    logger.log('error', 'audit_write_failed', { action: event.action, error: String(error) })
-  })
+  }
+}
+
+/**
+ * Writes one audit entry after the response (`waitUntil`), for events whose outcome does not
+ * depend on it (failed logins, automatic activation); a failed write is logged only. Changes
+ * that succeed write their entry in the same batch as the change instead.
+ */
+export function auditInBackground(c: Context<AppEnv>, event: AuditEvent): void {
+  const { db, logger } = c.var
+  const write = insertAuditEntry(db, buildAuditEntry(c, event))
+    .run()
+    .then(() => undefined)
+    .catch((error: unknown) => {
+      logger.log('error', 'audit_write_failed', { action: event.action, error: String(error) })
+    })
   c.executionCtx.waitUntil(write)
 }

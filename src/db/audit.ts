@@ -4,7 +4,7 @@ import { auditLog } from './schema'
 
 export type AuditEntry = Omit<typeof auditLog.$inferInsert, 'id'>
 
-/** Appends one audit entry. */
-export async function insertAuditEntry(db: Database, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values(entry).run()
+/** Returns the insert statement of one audit entry, to run alone or inside a `db.batch`. */
+export function insertAuditEntry(db: Database, entry: AuditEntry) {
+  return db.insert(auditLog).values(entry)
 }

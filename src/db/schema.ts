@@ -3,7 +3,15 @@
  * where Coder would store `0001-01-01`. Lists (roles, scopes) are JSON arrays in text columns.
  */
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core'
 
 export const LOGIN_TYPES = ['password', 'github', 'oidc', 'token', 'none'] as const
 export type LoginType = (typeof LOGIN_TYPES)[number]
@@ -35,8 +43,20 @@ export const users = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     lastSeenAt: integer('last_seen_at'),
     deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
+    // Password reset: hex SHA-256 of the current one-time passcode and when it expires. Both are
+    // null when no reset is pending.
+    hashedOneTimePasscode: text('hashed_one_time_passcode'),
+    oneTimePasscodeExpiresAt: integer('one_time_passcode_expires_at'),
+    // Wrong passcodes entered since the current one was issued.
+    oneTimePasscodeFailedAttempts: integer('one_time_passcode_failed_attempts')
+      .notNull()
+      .default(0),
   },
   (t) => [
+    check(
+      'users_one_time_passcode_pair',
+      sql`(${t.hashedOneTimePasscode} IS NULL) = (${t.oneTimePasscodeExpiresAt} IS NULL)`,
+    ),
     // Coder keeps email and username unique among users that are not deleted, ignoring case.
     uniqueIndex('users_email_normalized_unique')
       .on(t.emailNormalized)
@@ -111,6 +131,29 @@ export const apiKeys = sqliteTable(
     uniqueIndex('api_keys_user_token_name_unique')
       .on(t.userId, t.tokenName)
       .where(sql`${t.tokenName} <> ''`),
+  ],
+)
+
+/**
+ * Links between a user and an external identity (GitHub user id, or OIDC `issuer||subject`),
+ * one per user and login type.
+ */
+export const userLinks = sqliteTable(
+  'user_links',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    loginType: text('login_type', { enum: LOGIN_TYPES }).notNull(),
+    linkedId: text('linked_id').notNull(),
+    // Expiry of the provider's access token; null when the provider gave none.
+    oauthExpiry: integer('oauth_expiry'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.loginType] }),
+    uniqueIndex('user_links_linked_id_unique').on(t.loginType, t.linkedId),
   ],
 )
 
