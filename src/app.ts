@@ -1,0 +1,101 @@
+/**
+ * Builds the Hono application: middleware order, the `/api/v2` router, the OpenAPI document
+ * and the error envelope.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { swaggerUI } from '@hono/swagger-ui'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { ConfigError } from './config'
+import { createLogger } from './log'
+import type { AppEnv } from './http/context'
+import { csrfProtection } from './http/csrf'
+import { ApiError } from './http/errors'
+import { apiRateLimit } from './http/rate-limit'
+import { requestContext } from './http/request-context'
+import { coderResponse, jsonResponse } from './http/response'
+import { mountFirstUserRoutes } from './routes/first-user'
+import { mountLoginRoutes } from './routes/login'
+import { mountScopeRoutes } from './routes/scopes'
+import { mountUserRoutes } from './routes/users'
+import { BUILD_VERSION } from './version'
+
+/**
+ * Largest request body accepted, in bytes. Every request type of this API fits in a few
+ * kilobytes; the cap keeps hostile bodies from costing CPU and memory.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use('*', requestContext)
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_REQUEST_BODY_BYTES,
+      onError: () =>
+        jsonResponse(
+          413,
+          coderResponse(
+            'Request body is too large.',
+            `The limit is ${MAX_REQUEST_BODY_BYTES} bytes.`,
+          ),
+        ),
+    }),
+  )
+  app.use('/api/v2/*', apiRateLimit)
+  app.use('/api/*', csrfProtection)
+
+  const api = new OpenAPIHono<AppEnv>()
+  mountFirstUserRoutes(api)
+  mountLoginRoutes(api)
+  mountScopeRoutes(api)
+  mountUserRoutes(api)
+  api.openAPIRegistry.registerComponent('securitySchemes', 'CoderSessionToken', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Coder-Session-Token',
+  })
+  const document = api.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'edgeauth',
+      version: BUILD_VERSION,
+      description: "Coder's authentication and authorization API, served by a Cloudflare Worker.",
+    },
+    servers: [{ url: '/api/v2' }],
+  })
+  api.get('/openapi.json', (c) => c.json(document))
+  app.route('/api/v2', api)
+  app.get('/swagger', swaggerUI({ url: '/api/v2/openapi.json', title: 'edgeauth API' }))
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith('/api/')) {
+      return jsonResponse(404, coderResponse('Route not found.'))
+    }
+    return c.text('Not found.\n', 404)
+  })
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      if (error.status >= 500) {
+        c.var.logger?.log('error', 'request_failed', { reason: error.reason ?? error.message })
+      }
+      return error.toResponse()
+    }
+    const requestId = c.var.requestId ?? 'unknown'
+    const logger = c.var.logger ?? createLogger(requestId)
+    if (error instanceof ConfigError) {
+      logger.log('error', 'invalid_configuration', { reason: error.message })
+      return jsonResponse(500, coderResponse('Invalid server configuration.', error.message))
+    }
+    logger.log('error', 'unhandled_error', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      path: c.req.path,
+    })
+    return jsonResponse(
+      500,
+      coderResponse('Internal error.', `Request id ${requestId}; the server log has the cause.`),
+    )
+  })
+  return app
+}
