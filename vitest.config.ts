@@ -22,6 +22,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/setup.ts'],
+          globalSetup: ['./test/peers/global-setup.ts'],
         },
       },
       {

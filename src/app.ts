@@ -14,9 +14,15 @@ import { ApiError } from './http/errors'
 import { apiRateLimit } from './http/rate-limit'
 import { requestContext } from './http/request-context'
 import { coderResponse, jsonResponse } from './http/response'
+import { mountApiTokenRoutes } from './routes/api-tokens'
+import { mountAuthorizationRoutes } from './routes/authorization'
 import { mountFirstUserRoutes } from './routes/first-user'
 import { mountLoginRoutes } from './routes/login'
+import { mountOAuthRoutes } from './routes/oauth'
+import { mountOrganizationMemberRoutes } from './routes/organization-members'
+import { mountPasswordResetRoutes } from './routes/password-reset'
 import { mountScopeRoutes } from './routes/scopes'
+import { mountUserAdminRoutes } from './routes/user-admin'
 import { mountUserRoutes } from './routes/users'
 import { BUILD_VERSION } from './version'
 
@@ -49,8 +55,15 @@ export function createApp(): Hono<AppEnv> {
   const api = new OpenAPIHono<AppEnv>()
   mountFirstUserRoutes(api)
   mountLoginRoutes(api)
+  mountPasswordResetRoutes(api)
+  mountOAuthRoutes(api)
   mountScopeRoutes(api)
+  mountAuthorizationRoutes(api)
+  // Fixed paths such as /users/roles go before the /users/{user} pattern.
+  mountUserAdminRoutes(api)
+  mountApiTokenRoutes(api)
   mountUserRoutes(api)
+  mountOrganizationMemberRoutes(api)
   api.openAPIRegistry.registerComponent('securitySchemes', 'CoderSessionToken', {
     type: 'apiKey',
     in: 'header',

@@ -128,12 +128,19 @@ export function mountLoginRoutes(api: OpenAPIHono<AppEnv>): void {
       summary: 'List the enabled login methods',
       responses: { 200: { description: 'Login methods.', content: json(AuthMethods) } },
     },
-    (c) =>
-      jsonResponse(200, {
-        password: { enabled: !c.var.config.disablePasswordAuth },
-        github: { enabled: false, default_provider_configured: false },
-        oidc: { enabled: false, signInText: '', iconUrl: '' },
-      }),
+    (c) => {
+      const { disablePasswordAuth, github, oidc } = c.var.config
+      return jsonResponse(200, {
+        password: { enabled: !disablePasswordAuth },
+        // No built-in default GitHub app exists here, unlike Coder's hosted one.
+        github: { enabled: github !== null, default_provider_configured: false },
+        oidc: {
+          enabled: oidc !== null,
+          signInText: oidc?.signInText ?? '',
+          iconUrl: oidc?.iconUrl ?? '',
+        },
+      })
+    },
   )
 
   mountRoute(

@@ -1,0 +1,4 @@
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from '../http/context'
+
+export function mountOrganizationMemberRoutes(_api: OpenAPIHono<AppEnv>): void {}
