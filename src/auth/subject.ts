@@ -1,7 +1,13 @@
 /** Builds the authorization subject of the caller from their session. */
 import type { Context } from 'hono'
 import type { AppEnv, Session } from '../http/context'
-import { authorize, collectSubjectRoles, compileSubject, type CompiledSubject } from '../rbac'
+import {
+  authorize,
+  collectSubjectRoles,
+  compileSubject,
+  type AuthzObject,
+  type CompiledSubject,
+} from '../rbac'
 
 const subjects = new WeakMap<Session, CompiledSubject>()
 
@@ -19,6 +25,11 @@ export function getSubject(session: Session): CompiledSubject {
   })
   subjects.set(session, subject)
   return subject
+}
+
+/** Reports whether the caller (roles and API-key scopes) may perform `action` on `object`. */
+export function authorizeRequest(c: Context<AppEnv>, action: string, object: AuthzObject): boolean {
+  return authorize(getSubject(c.var.session), action, object)
 }
 
 /** Reports whether the caller may read the user with id `userId`. */

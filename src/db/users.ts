@@ -88,6 +88,48 @@ export interface NewUser {
   now: number
 }
 
+export type InsertUserResult = 'created' | 'email_taken' | 'username_taken'
+
+/**
+ * Inserts a user and their membership of one organization in one atomic batch. A clash with
+ * the unique email or username of a user that is not deleted is returned, not thrown.
+ */
+export async function insertUser(db: Database, user: NewUser): Promise<InsertUserResult> {
+  const row = {
+    id: user.id,
+    email: user.email,
+    emailNormalized: normalizeEmail(user.email),
+    username: user.username,
+    name: user.name,
+    hashedPassword: user.hashedPassword,
+    loginType: user.loginType,
+    status: user.status,
+    rbacRoles: user.rbacRoles,
+    createdAt: user.now,
+    updatedAt: user.now,
+  }
+  try {
+    await db.batch([
+      db.insert(users).values(row),
+      db.insert(organizationMembers).values({
+        userId: user.id,
+        organizationId: user.organizationId,
+        roles: [],
+        createdAt: user.now,
+        updatedAt: user.now,
+      }),
+    ])
+    return 'created'
+  } catch (error) {
+    const text = String(error instanceof Error && error.cause ? error.cause : error)
+    if (text.includes('users.email_normalized')) return 'email_taken'
+    if (text.includes('users_username_lower_unique') || text.includes('lower(username)')) {
+      return 'username_taken'
+    }
+    throw error
+  }
+}
+
 /**
  * Inserts the first user and their membership of the default organization in one atomic batch,
  * only while no user exists. Returns false when a user already existed, so two concurrent
