@@ -17,6 +17,11 @@ export interface BodyDefinition<Struct extends GoStruct = GoStruct> {
   struct: Struct
   /** The schema of the decoded body, shared with the OpenAPI document. */
   schema: ZodType
+  /**
+   * Whether the decoded body is parsed by `schema` too. Off for bodies with Go maps or int64
+   * fields, which decode to `Map` and `bigint`: their JSON schema documents the wire form.
+   */
+  checkSchema: boolean
 }
 
 /** The type of a body after `jsonBody` has decoded and validated it. */
@@ -26,8 +31,9 @@ export type BodyOf<D extends BodyDefinition> = GoValue<D['struct']>
 export function defineBody<Struct extends GoStruct>(
   struct: Struct,
   schema: ZodType,
+  options: { checkSchema?: boolean } = {},
 ): BodyDefinition<Struct> {
-  return { struct, schema }
+  return { struct, schema, checkSchema: options.checkSchema ?? true }
 }
 
 // Go's decoder does not skip a byte order mark, so neither does this one.
@@ -41,14 +47,16 @@ export function jsonBody(definition: BodyDefinition): MiddlewareHandler<AppEnv> 
     if (!fields.ok) throw invalidJson(fields.detail)
     const validations = validateStruct(fields.fields, definition.struct)
     if (validations.length > 0) throw new ApiError(400, 'Validation failed.', { validations })
-    const parsed = definition.schema.safeParse(fields.fields)
-    if (!parsed.success) {
-      // The Go decoder already produced the schema's types, so this means the two disagree.
-      throw new ApiError(500, 'Internal error validating request body payload.', {
-        reason: parsed.error.message,
-      })
+    if (definition.checkSchema) {
+      const parsed = definition.schema.safeParse(fields.fields)
+      if (!parsed.success) {
+        // The Go decoder already produced the schema's types, so this means the two disagree.
+        throw new ApiError(500, 'Internal error validating request body payload.', {
+          reason: parsed.error.message,
+        })
+      }
     }
-    c.set('body', parsed.data)
+    c.set('body', fields.fields)
     await next()
   }
 }

@@ -15,9 +15,12 @@ const GO_HTML_ESCAPES: Record<string, string> = {
 
 /** Serialises a value exactly as Go's `json.NewEncoder(w).Encode(v)` does. */
 export function encodeJson(value: unknown): string {
-  return (
-    JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => GO_HTML_ESCAPES[ch] ?? ch) + '\n'
-  )
+  return finishGoJson(JSON.stringify(value))
+}
+
+/** Applies Go's HTML escaping to already serialised JSON and adds the encoder's newline. */
+export function finishGoJson(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (ch) => GO_HTML_ESCAPES[ch] ?? ch) + '\n'
 }
 
 /** Builds a JSON response in Coder's format. */
