@@ -17,3 +17,14 @@ export function formatGoTimeString(ms: number): string {
   const [date, time] = formatRfc3339(ms).slice(0, -1).split('T')
   return `${date} ${time} +0000 UTC`
 }
+
+/** Formats whole seconds like Go's `time.Duration.String()`, e.g. `8760h0m0s`. */
+export function formatGoDuration(seconds: number): string {
+  if (seconds === 0) return '0s'
+  const hours = Math.floor(seconds / 3600)
+  const minutes = Math.floor((seconds % 3600) / 60)
+  const rest = seconds % 60
+  if (hours > 0) return `${hours}h${minutes}m${rest}s`
+  if (minutes > 0) return `${minutes}m${rest}s`
+  return `${rest}s`
+}

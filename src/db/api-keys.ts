@@ -1,5 +1,5 @@
 /** Queries on API keys (sessions and long-lived tokens). All reads are strong (D1 primary). */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Database } from './client'
 import { apiKeys, organizationMembers, users, type LoginType } from './schema'
 import type { UserRow } from './users'
@@ -139,4 +139,69 @@ export async function deleteKeyAndAppTokens(
       ),
     ),
   ])
+}
+
+/** Lists a user's long-lived tokens (login type `token`), newest first. */
+export async function listUserTokens(db: Database, userId: string): Promise<ApiKeyRow[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), eq(apiKeys.loginType, 'token')))
+    .orderBy(desc(apiKeys.createdAt))
+}
+
+/** Lists every user's long-lived tokens with the owner's username, newest first. */
+export async function listAllTokens(
+  db: Database,
+): Promise<{ key: ApiKeyRow; username: string | null }[]> {
+  return db
+    .select({ key: apiKeys, username: users.username })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.loginType, 'token'))
+    .orderBy(desc(apiKeys.createdAt))
+}
+
+/** Finds a key of `userId` by id. */
+export async function findUserKey(
+  db: Database,
+  userId: string,
+  keyId: string,
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), eq(apiKeys.id, keyId)))
+    .get()
+}
+
+/** Finds a token of `userId` by its name. */
+export async function findUserTokenByName(
+  db: Database,
+  userId: string,
+  tokenName: string,
+): Promise<ApiKeyRow | undefined> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), eq(apiKeys.tokenName, tokenName)))
+    .get()
+}
+
+/**
+ * Deletes a key of `userId`. Returns false when no such key existed (never there, or deleted by
+ * a concurrent request).
+ */
+export async function deleteUserKey(db: Database, userId: string, keyId: string) {
+  const deleted = await db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), eq(apiKeys.id, keyId)))
+    .returning({ id: apiKeys.id })
+  return deleted.length === 1
+}
+
+/** Tells a duplicate token name (Coder's unique index on user and name) from other errors. */
+export function isDuplicateTokenName(error: unknown): boolean {
+  const text = String(error instanceof Error && error.cause ? error.cause : error)
+  return text.includes('api_keys.user_id, api_keys.token_name') || text.includes('token_name')
 }

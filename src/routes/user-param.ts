@@ -15,7 +15,14 @@ import { parseUuid } from '../rbac'
  */
 export async function resolveUserParam(c: Context<AppEnv>, param: string): Promise<UserRow> {
   const { session, db } = c.var
-  if (param === 'me') return session.user
+  if (param === 'me') {
+    // Coder reads the caller's own row with the caller's permissions too, so an API key whose
+    // scopes exclude reading users gets Coder's 404 even for `me`.
+    if (!canReadUser(c, session.user.id)) {
+      throw new ApiError(404, 'Resource not found or you do not have access to this resource')
+    }
+    return session.user
+  }
   const id = parseUuid(param)
   const user = id ? await findUserById(db, id) : await findUserByUsername(db, param)
   if (!user || !canReadUser(c, user.id)) {
