@@ -11,6 +11,7 @@ import type { AppEnv } from './context'
 import { ApiError } from './errors'
 import { decodeGoJson, type GoStruct, type GoValue } from './go-json'
 import { validateStruct } from './go-validate'
+import { decodeUtf8KeepingInvalidBytes } from './utf8'
 
 export interface BodyDefinition<Struct extends GoStruct = GoStruct> {
   /** The Go struct Coder decodes into, with its validation tags. */
@@ -36,13 +37,11 @@ export function defineBody<Struct extends GoStruct>(
   return { struct, schema, checkSchema: options.checkSchema ?? true }
 }
 
-// Go's decoder does not skip a byte order mark, so neither does this one.
-const UTF8_KEEPING_BOM = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
-
 /** Decodes and validates the body, storing the result in `c.var.body`. */
 export function jsonBody(definition: BodyDefinition): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const text = UTF8_KEEPING_BOM.decode(await c.req.arrayBuffer())
+    // Go's decoder neither skips a byte order mark nor hides which byte was invalid.
+    const text = decodeUtf8KeepingInvalidBytes(new Uint8Array(await c.req.arrayBuffer()))
     const fields = decodeGoJson(text, definition.struct)
     if (!fields.ok) throw invalidJson(fields.detail)
     const validations = validateStruct(fields.fields, definition.struct)

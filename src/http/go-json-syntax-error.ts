@@ -4,6 +4,8 @@
  * first UTF-8 byte, which Go prints as the Latin-1 character of that value (`é` becomes `'Ã'`).
  */
 
+import { escapedByte } from './utf8'
+
 /** A syntax error raised while parsing, which decodeFirstJsonValue returns as a result. */
 export class JsonSyntaxError {
   constructor(readonly detail: string) {}
@@ -58,7 +60,10 @@ function goQuoteRune(rune: number): string {
 
 /** Returns the first UTF-8 byte of a code point, the byte that Go's scanner reports. */
 function firstUtf8Byte(codePoint: number): number {
-  // A lone surrogate cannot reach Go as UTF-8, because TextDecoder turns it into U+FFFD (0xEF …).
+  // An invalid input byte arrives as a surrogate escape (see utf8.ts) and is reported as itself.
+  const escaped = escapedByte(codePoint)
+  if (escaped !== undefined) return escaped
+  // Other lone surrogates only come from callers that pass JS strings; U+FFFD starts with 0xEF.
   if (codePoint >= 0xd800 && codePoint <= 0xdfff) return 0xef
   if (codePoint < 0x80) return codePoint
   if (codePoint < 0x800) return 0xc0 | (codePoint >> 6)
