@@ -108,7 +108,10 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
     if (usage.lastUsed !== undefined) key.lastUsed = usage.lastUsed
     if (usage.expiresAt !== undefined) key.expiresAt = usage.expiresAt
-    if (usage.userLastSeenAt !== undefined) user.lastSeenAt = usage.userLastSeenAt
+    if (usage.userLastSeenAt !== undefined) {
+      user.lastSeenAt = usage.userLastSeenAt
+      user.updatedAt = usage.userLastSeenAt
+    }
   }
 
   c.set('session', found)

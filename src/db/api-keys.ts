@@ -113,7 +113,11 @@ export async function recordKeyUsage(
   }
   await db.batch([
     keyUpdate,
-    db.update(users).set({ lastSeenAt: usage.userLastSeenAt }).where(eq(users.id, key.userId)),
+    // Coder's UpdateUserLastSeenAt moves updated_at along with last_seen_at.
+    db
+      .update(users)
+      .set({ lastSeenAt: usage.userLastSeenAt, updatedAt: usage.userLastSeenAt })
+      .where(eq(users.id, key.userId)),
   ])
 }
 

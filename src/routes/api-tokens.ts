@@ -24,6 +24,7 @@ import { auditInBackground, buildAuditEntry } from '../db/audit-request'
 import { jsonBody, type BodyOf } from '../http/body'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
+import { goQuote } from '../http/go-quote'
 import { finishGoJson, JSON_CONTENT_TYPE, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import { normalizeScope, SCOPE_ALL } from '../rbac'
@@ -322,7 +323,7 @@ async function createKey(
     )
   } catch (error) {
     if (tokenName !== '' && isDuplicateTokenName(error)) {
-      throw new ApiError(409, `A token with name ${JSON.stringify(tokenName)} already exists.`, {
+      throw new ApiError(409, `A token with name ${goQuote(tokenName)} already exists.`, {
         validations: [
           { field: 'name', detail: 'This value is already in use and should be unique.' },
         ],

@@ -6,6 +6,7 @@ import type { Context } from 'hono'
 import { canReadUser } from '../auth/subject'
 import { findUserById, findUserByUsername, type UserRow } from '../db/users'
 import { ApiError } from '../http/errors'
+import { goQuote } from '../http/go-quote'
 import type { AppEnv } from '../http/context'
 import { parseUuid } from '../rbac'
 
@@ -27,7 +28,7 @@ export async function resolveUserParam(c: Context<AppEnv>, param: string): Promi
   const user = id ? await findUserById(db, id) : await findUserByUsername(db, param)
   if (!user || !canReadUser(c, user.id)) {
     throw new ApiError(400, '"user" must be an existing uuid or username.', {
-      detail: `queried user=${JSON.stringify(param)}`,
+      detail: `queried user=${goQuote(param)}`,
     })
   }
   return user
