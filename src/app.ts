@@ -16,6 +16,7 @@ import { requestContext } from './http/request-context'
 import { coderResponse, jsonResponse } from './http/response'
 import { mountApiTokenRoutes } from './routes/api-tokens'
 import { mountAuthorizationRoutes } from './routes/authorization'
+import { answerApiRoot, mountBuildInfoRoutes } from './routes/build-info'
 import { mountFirstUserRoutes } from './routes/first-user'
 import { mountLoginRoutes } from './routes/login'
 import { mountOAuthRoutes } from './routes/oauth'
@@ -53,6 +54,7 @@ export function createApp(): Hono<AppEnv> {
   app.use('/api/*', csrfProtection)
 
   const api = new OpenAPIHono<AppEnv>()
+  mountBuildInfoRoutes(api)
   mountFirstUserRoutes(api)
   mountLoginRoutes(api)
   mountPasswordResetRoutes(api)
@@ -80,6 +82,7 @@ export function createApp(): Hono<AppEnv> {
   })
   api.get('/openapi.json', (c) => c.json(document))
   app.route('/api/v2', api)
+  app.get('/api/v2/', answerApiRoot)
   app.get('/swagger', swaggerUI({ url: '/api/v2/openapi.json', title: 'edgeauth API' }))
 
   app.notFound((c) => {

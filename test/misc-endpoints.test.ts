@@ -332,3 +332,22 @@ describe('settings', () => {
     expect(key?.lifetime_seconds).toBe(86400)
   })
 })
+
+describe('GET /api/v2/buildinfo', () => {
+  it('reports the version without a session', async () => {
+    const response = await api('/buildinfo')
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as Record<string, unknown>
+    expect(body.version).toBe(response.headers.get('X-Coder-Build-Version'))
+    expect(body.dashboard_url).toBe('http://127.0.0.1:8787')
+    expect(body.external_url).toBe('https://github.com/coder/coder')
+  })
+
+  it('answers the API root', async () => {
+    for (const path of ['', '/']) {
+      const response = await api(path)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({ message: '👋' })
+    }
+  })
+})
