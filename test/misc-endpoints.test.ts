@@ -95,7 +95,7 @@ describe('unknown /api/v2 paths', () => {
   it.each([
     ['GET', '/nope'],
     ['GET', '/nope/deeper/still'],
-    ['GET', '/'],
+    ['GET', '/users/me/nope'],
     ['POST', '/nope'],
     ['POST', '/authcheckx'],
     ['DELETE', '/nope'],
