@@ -12,6 +12,7 @@ import { ApiError } from '../http/errors'
 import { SESSION_COOKIE, SESSION_HEADER } from '../http/cookies'
 import type { AppEnv } from '../http/context'
 import { formatGoTimeString } from '../time'
+import { checkProviderLink } from './oauth-session-link'
 import { constantTimeEqual, parseSessionToken, sha256Hex } from './session-token'
 
 export const SIGNED_OUT_MESSAGE =
@@ -66,8 +67,14 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (found.key.expiresAt < current) {
     throw unauthorized(c, `API key expired at "${formatGoTimeString(found.key.expiresAt)}".`)
   }
-  // TODO: keys of GitHub and OIDC logins must also have a live user link (Coder's 401
-  // "You must re-authenticate with the login provider."); links arrive with SSO sign-in.
+  let linkDetail: string | null
+  try {
+    linkDetail = await checkProviderLink(db, found.key, current)
+  } catch (error) {
+    logger.log('error', 'user_link_lookup_failed', { key_id: found.key.id, error: String(error) })
+    throw new ApiError(500, INTERNAL_AUTH_MESSAGE, { detail: 'Internal error fetching user link.' })
+  }
+  if (linkDetail) throw unauthorized(c, linkDetail)
 
   const { key, user } = found
   if (user.status === 'dormant' && (await activateDormantUser(db, user.id, current))) {
