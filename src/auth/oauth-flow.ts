@@ -8,6 +8,9 @@ import * as oauth from 'oauth4webapi'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../http/context'
+import { isSecureRequest } from '../http/cookies'
+
+export { isSecureRequest }
 import { ApiError } from '../http/errors'
 import { constantTimeEqual } from './session-token'
 
@@ -148,11 +151,6 @@ export function safeRedirectPath(requested: string): string {
 export function callbackUri(c: Context<AppEnv>, path: string): string {
   const base = c.var.config.accessUrl ?? new URL(c.req.url).origin
   return `${base}/api/v2${path}`
-}
-
-/** Reports whether cookies of this request need `Secure` (the request came over HTTPS). */
-export function isSecureRequest(c: Context<AppEnv>): boolean {
-  return new URL(c.req.url).protocol === 'https:'
 }
 
 function oauthCookie(name: string, value: string, secure: boolean): string {

@@ -6,11 +6,11 @@
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { now } from '../clock'
-import { getApiKeyWithUser, insertApiKey, type ApiKeyRow } from '../db/api-keys'
+import { getApiKeyWithUser, type ApiKeyRow } from '../db/api-keys'
 import { auditInBackground, buildAuditEntry } from '../db/audit-request'
 import { convertUserLogin, findUserByLinkedId, saveUserLink } from '../db/user-links'
 import { activateDormantUser, findUserByEmail, findUserById, type UserRow } from '../db/users'
-import { SESSION_COOKIE, sessionCookie } from '../http/cookies'
+import { SESSION_COOKIE } from '../http/cookies'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
 import {
@@ -21,16 +21,12 @@ import {
   verifyConversion,
   type ConversionState,
 } from './convert-login'
+import { issueSession } from './issue-key'
 import { isSecureRequest, redirectWithCookies, type CallbackRequest } from './oauth-flow'
 import type { ExternalIdentity } from './oauth-provider'
 import { signUp } from './oauth-signup'
 import { DORMANCY_AUDIT_FIELDS, findSessionToken } from './session'
-import {
-  constantTimeEqual,
-  generateSessionToken,
-  parseSessionToken,
-  sha256Hex,
-} from './session-token'
+import { constantTimeEqual, parseSessionToken, sha256Hex } from './session-token'
 
 /** Finishes the second leg for a verified identity and returns the final redirect. */
 export async function completeOAuthLogin(
@@ -237,33 +233,9 @@ async function openSession(
   identity: ExternalIdentity,
   auditAction: 'login' | 'register',
 ): Promise<string> {
-  const token = generateSessionToken()
-  const key = await insertApiKey(
-    c.var.db,
-    {
-      id: token.id,
-      hashedSecret: await sha256Hex(token.secret),
-      userId: user.id,
-      loginType: identity.loginType,
-      lifetimeSeconds: c.var.config.sessionDurationSeconds,
-      ipAddress: c.var.clientIp,
-      scopes: ['all'],
-      tokenName: '',
-      now: now(),
-    },
-    (keyId) =>
-      buildAuditEntry(c, {
-        action: auditAction,
-        resourceType: 'api_key',
-        resourceId: keyId,
-        userId: user.id,
-        statusCode: 307,
-      }),
-  )
-  c.var.logger.log('info', 'oauth_login_succeeded', {
-    user_id: user.id,
-    key_id: key.id,
-    login_type: identity.loginType,
+  const session = await issueSession(c, user.id, identity.loginType, {
+    action: auditAction,
+    statusCode: 307,
   })
-  return sessionCookie(token.token, isSecureRequest(c))
+  return session.cookie
 }

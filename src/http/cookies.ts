@@ -1,4 +1,6 @@
 /** Cookie names and attributes that Coder's clients and dashboard rely on. */
+import type { Context } from 'hono'
+import type { AppEnv } from './context'
 
 export const SESSION_COOKIE = 'coder_session_token'
 export const SESSION_HEADER = 'Coder-Session-Token'
@@ -16,4 +18,9 @@ export function sessionCookie(token: string, secure: boolean): string {
 /** Deletes the session cookie, as Coder's logout does. */
 export function clearSessionCookie(): string {
   return `${SESSION_COOKIE}=; Path=/; Max-Age=0`
+}
+
+/** Reports whether the request came over HTTPS, which decides the cookies' Secure flag. */
+export function isSecureRequest(c: Context<AppEnv>): boolean {
+  return new URL(c.req.url).protocol === 'https:'
 }

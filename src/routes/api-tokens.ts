@@ -6,21 +6,20 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { boolean, object, optional, string } from 'zod'
-import { now } from '../clock'
 import { requireSession } from '../auth/session'
-import { generateSessionToken, randomAlphanumeric, sha256Hex } from '../auth/session-token'
+import { issueApiKey } from '../auth/issue-key'
+import { randomAlphanumeric } from '../auth/session-token'
 import { authorizeRequest } from '../auth/subject'
 import {
   deleteUserKey,
   findUserKey,
   findUserTokenByName,
-  insertApiKey,
   isDuplicateTokenName,
   listAllTokens,
   listUserTokens,
   type ApiKeyRow,
 } from '../db/api-keys'
-import { auditInBackground, buildAuditEntry } from '../db/audit-request'
+import { auditInBackground } from '../db/audit-request'
 import { jsonBody, type BodyOf } from '../http/body'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
@@ -288,7 +287,7 @@ function validateScopes(names: readonly string[]): string[] {
   return scopes
 }
 
-/** Inserts a key with its audit entry and returns the `<id>-<secret>` token. */
+/** Issues a key, turning a duplicate token name into Coder's 409. */
 async function createKey(
   c: Context<AppEnv>,
   userId: string,
@@ -297,30 +296,15 @@ async function createKey(
   scopes: string[],
   tokenName: string,
 ): Promise<string> {
-  const token = generateSessionToken()
   try {
-    await insertApiKey(
-      c.var.db,
-      {
-        id: token.id,
-        hashedSecret: await sha256Hex(token.secret),
-        userId,
-        loginType,
-        lifetimeSeconds,
-        ipAddress: c.var.clientIp,
-        scopes,
-        tokenName,
-        now: now(),
-      },
-      (keyId) =>
-        buildAuditEntry(c, {
-          action: 'create',
-          resourceType: 'api_key',
-          resourceId: keyId,
-          userId: c.var.session.user.id,
-          statusCode: 201,
-        }),
-    )
+    return await issueApiKey(c, {
+      userId,
+      loginType,
+      lifetimeSeconds,
+      scopes,
+      tokenName,
+      audit: { action: 'create', statusCode: 201, actorId: c.var.session.user.id },
+    })
   } catch (error) {
     if (tokenName !== '' && isDuplicateTokenName(error)) {
       throw new ApiError(409, `A token with name ${goQuote(tokenName)} already exists.`, {
@@ -331,12 +315,6 @@ async function createKey(
     }
     throw error
   }
-  c.var.logger.log('info', 'api_key_created', {
-    key_id: token.id,
-    user_id: userId,
-    login_type: loginType,
-  })
-  return token.token
 }
 
 function requireReadable(c: Context<AppEnv>, key: ApiKeyRow | undefined): ApiKeyRow {

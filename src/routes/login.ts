@@ -1,14 +1,13 @@
 /** Password login, logout, the list of login methods, and the password strength check. */
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { now } from '../clock'
 import { authenticatePassword } from '../auth/password-login'
 import { checkPassword } from '../auth/password-policy'
 import { requireSession } from '../auth/session'
-import { generateSessionToken, sha256Hex } from '../auth/session-token'
-import { deleteKeyAndAppTokens, insertApiKey } from '../db/api-keys'
+import { issueSession } from '../auth/issue-key'
+import { deleteKeyAndAppTokens } from '../db/api-keys'
 import { buildAuditEntry } from '../db/audit-request'
 import { jsonBody, type BodyOf } from '../http/body'
-import { clearSessionCookie, sessionCookie } from '../http/cookies'
+import { clearSessionCookie } from '../http/cookies'
 import type { AppEnv } from '../http/context'
 import { loginRateLimit } from '../http/rate-limit'
 import { coderResponse, jsonResponse } from '../http/response'
@@ -48,36 +47,11 @@ export function mountLoginRoutes(api: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const body = c.var.body as BodyOf<typeof LOGIN_BODY>
       const user = await authenticatePassword(c, body.email, body.password, 'login')
-      const token = generateSessionToken()
-      const key = await insertApiKey(
-        c.var.db,
-        {
-          id: token.id,
-          hashedSecret: await sha256Hex(token.secret),
-          userId: user.id,
-          loginType: 'password',
-          lifetimeSeconds: c.var.config.sessionDurationSeconds,
-          ipAddress: c.var.clientIp,
-          scopes: ['all'],
-          tokenName: '',
-          now: now(),
-        },
-        (keyId) =>
-          buildAuditEntry(c, {
-            action: 'login',
-            resourceType: 'api_key',
-            resourceId: keyId,
-            userId: user.id,
-            statusCode: 201,
-          }),
-      )
-      c.var.logger.log('info', 'login_succeeded', { user_id: user.id, key_id: key.id })
-      const secure = new URL(c.req.url).protocol === 'https:'
-      return jsonResponse(
-        201,
-        { session_token: token.token },
-        { 'Set-Cookie': sessionCookie(token.token, secure) },
-      )
+      const session = await issueSession(c, user.id, 'password', {
+        action: 'login',
+        statusCode: 201,
+      })
+      return jsonResponse(201, { session_token: session.token }, { 'Set-Cookie': session.cookie })
     },
   )
 
