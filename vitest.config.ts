@@ -26,6 +26,17 @@ export default defineConfig({
         },
       },
       {
+        // Pages driven in Debian's Chromium against the Worker served on 127.0.0.1. Run with
+        // `npm run test:browser`; `npm test` leaves them out because they need Chromium.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         // Pure modules and Node-only code (the CLI, the @node-rs/argon2 oracle).
         test: {
           name: 'node',

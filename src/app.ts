@@ -14,6 +14,7 @@ import { ApiError } from './http/errors'
 import { apiRateLimit } from './http/rate-limit'
 import { requestContext } from './http/request-context'
 import { coderResponse, jsonResponse } from './http/response'
+import { mountPages } from './pages'
 import { mountApiTokenRoutes } from './routes/api-tokens'
 import { mountAuthorizationRoutes } from './routes/authorization'
 import { answerApiRoot, mountBuildInfoRoutes } from './routes/build-info'
@@ -83,6 +84,7 @@ export function createApp(): Hono<AppEnv> {
   api.get('/openapi.json', (c) => c.json(document))
   app.route('/api/v2', api)
   app.get('/api/v2/', answerApiRoot)
+  mountPages(app)
   app.get('/swagger', swaggerUI({ url: '/api/v2/openapi.json', title: 'edgeauth API' }))
 
   app.notFound((c) => {
