@@ -6,7 +6,7 @@
  * Statements are plain SQL on the D1 binding because two of them are conditional on the outcome
  * of an earlier statement in the same batch, which Drizzle's query builder cannot express.
  */
-import type { AuditEntry } from './audit'
+import { prepareAuditInsertWhere, type AuditEntry } from './audit'
 import type { Database } from './client'
 import { normalizeEmail } from './users'
 
@@ -41,7 +41,7 @@ export async function storeOneTimePasscode(
         RETURNING id`,
       )
       .bind(passcodeHash, expiresAt, userId),
-    insertAuditEntryIf(
+    prepareAuditInsertWhere(
       d1,
       audit,
       'EXISTS (SELECT 1 FROM users WHERE id = ? AND hashed_one_time_passcode = ?)',
@@ -140,38 +140,7 @@ export async function consumePasscodeAndSetPassword(
     d1
       .prepare(`DELETE FROM api_keys WHERE user_id = ? AND ${appliedByThisBatch}`)
       .bind(change.userId, ...appliedParams),
-    insertAuditEntryIf(d1, change.audit, appliedByThisBatch, appliedParams),
+    prepareAuditInsertWhere(d1, change.audit, appliedByThisBatch, appliedParams),
   ])
   return (consumed?.results.length ?? 0) === 1
-}
-
-/**
- * Returns an INSERT of one audit entry that adds the row only when `condition` (an SQL
- * expression with `?` placeholders for `conditionParams`) is true when the statement runs.
- */
-function insertAuditEntryIf(
-  d1: D1Database,
-  entry: AuditEntry,
-  condition: string,
-  conditionParams: unknown[],
-): D1PreparedStatement {
-  return d1
-    .prepare(
-      `INSERT INTO audit_log (time, action, resource_type, resource_id, user_id, ip_address,
-        user_agent, status_code, request_id, additional_fields)
-      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${condition}`,
-    )
-    .bind(
-      entry.time,
-      entry.action,
-      entry.resourceType,
-      entry.resourceId ?? '',
-      entry.userId ?? null,
-      entry.ipAddress,
-      entry.userAgent ?? '',
-      entry.statusCode,
-      entry.requestId,
-      JSON.stringify(entry.additionalFields ?? {}),
-      ...conditionParams,
-    )
 }

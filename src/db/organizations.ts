@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import { insertAuditEntry, type AuditEntry } from './audit'
 import type { Database } from './client'
 import { organizationMembers, organizations, users } from './schema'
-import { prepareAuditInsertAfterChange } from './users'
+import { prepareAuditInsertWhere } from './audit'
 
 export type OrganizationRow = typeof organizations.$inferSelect
 export type MembershipRow = typeof organizationMembers.$inferSelect
@@ -116,7 +116,7 @@ export async function deleteMember(
     d1
       .prepare('DELETE FROM organization_members WHERE organization_id = ?1 AND user_id = ?2')
       .bind(organizationId, userId),
-    prepareAuditInsertAfterChange(d1, audit),
+    prepareAuditInsertWhere(d1, audit),
   ])
   return removal?.meta.changes === 1
 }
@@ -143,7 +143,7 @@ export async function replaceMemberRoles(
         WHERE organization_id = ?2 AND user_id = ?3 AND json(roles) = json(?4)`,
       )
       .bind(JSON.stringify(roles), organizationId, userId, JSON.stringify(expected)),
-    prepareAuditInsertAfterChange(d1, audit),
+    prepareAuditInsertWhere(d1, audit),
   ])
   return update?.meta.changes === 1
 }

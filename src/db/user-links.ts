@@ -3,7 +3,7 @@
  * password user to one of those login types. All reads are strong (D1 primary).
  */
 import { and, eq } from 'drizzle-orm'
-import type { AuditEntry } from './audit'
+import { prepareAuditInsertWhere, type AuditEntry } from './audit'
 import type { Database } from './client'
 import { userLinks, users } from './schema'
 import type { UserRow } from './users'
@@ -123,25 +123,7 @@ export async function convertUserLogin(
     )
   }
   statements.push(
-    d1
-      .prepare(
-        `INSERT INTO audit_log (time, action, resource_type, resource_id, user_id, ip_address,
-          user_agent, status_code, request_id, additional_fields)
-        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard.sql}`,
-      )
-      .bind(
-        audit.time,
-        audit.action,
-        audit.resourceType,
-        audit.resourceId ?? '',
-        audit.userId ?? null,
-        audit.ipAddress,
-        audit.userAgent ?? '',
-        audit.statusCode,
-        audit.requestId,
-        JSON.stringify(audit.additionalFields ?? {}),
-        ...guard.params,
-      ),
+    prepareAuditInsertWhere(d1, audit, guard.sql, guard.params),
     // A pending password reset is cleared too: it would set a password the account no longer uses.
     d1
       .prepare(

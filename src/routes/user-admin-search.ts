@@ -3,7 +3,7 @@
  * `searchquery.Users`, `httpapi.QueryParamParser` and `parsePagination` do (Coder v2, 2025-09),
  * with their validation texts.
  */
-import type { UserListFilter } from '../db/users'
+import type { UserListFilter } from '../db/user-list'
 import type { ValidationError } from '../http/response'
 import { parseGoUuid } from './user-admin-bodies'
 import { quoteGo } from './user-admin-messages'
