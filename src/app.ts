@@ -2,13 +2,14 @@
  * Builds the Hono application: middleware order, the `/api/v2` router, the OpenAPI document
  * and the error envelope.
  */
-import { OpenAPIHono } from '@hono/zod-openapi'
 import { swaggerUI } from '@hono/swagger-ui'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ConfigError } from './config'
 import { createLogger } from './log'
 import type { AppEnv } from './http/context'
+import type { ApiRouter } from './http/route'
+import openApiDocument from './openapi.json'
 import { csrfProtection } from './http/csrf'
 import { ApiError } from './http/errors'
 import { apiRateLimit } from './http/rate-limit'
@@ -26,13 +27,33 @@ import { mountPasswordResetRoutes } from './routes/password-reset'
 import { mountScopeRoutes } from './routes/scopes'
 import { mountUserAdminRoutes } from './routes/user-admin'
 import { mountUserRoutes } from './routes/users'
-import { BUILD_VERSION } from './version'
 
 /**
  * Largest request body accepted, in bytes. Every request type of this API fits in a few
  * kilobytes; the cap keeps hostile bodies from costing CPU and memory.
  */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+/**
+ * Builds the `/api/v2` router with every API route. The OpenAPI generator (`npm run openapi`)
+ * reads the route definitions from it.
+ */
+export function createApiRouter(): ApiRouter {
+  const api: ApiRouter = new Hono<AppEnv>()
+  mountBuildInfoRoutes(api)
+  mountFirstUserRoutes(api)
+  mountLoginRoutes(api)
+  mountPasswordResetRoutes(api)
+  mountOAuthRoutes(api)
+  mountScopeRoutes(api)
+  mountAuthorizationRoutes(api)
+  // Fixed paths such as /users/roles go before the /users/{user} pattern.
+  mountUserAdminRoutes(api)
+  mountApiTokenRoutes(api)
+  mountUserRoutes(api)
+  mountOrganizationMemberRoutes(api)
+  return api
+}
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -54,34 +75,8 @@ export function createApp(): Hono<AppEnv> {
   app.use('/api/v2/*', apiRateLimit)
   app.use('/api/*', csrfProtection)
 
-  const api = new OpenAPIHono<AppEnv>()
-  mountBuildInfoRoutes(api)
-  mountFirstUserRoutes(api)
-  mountLoginRoutes(api)
-  mountPasswordResetRoutes(api)
-  mountOAuthRoutes(api)
-  mountScopeRoutes(api)
-  mountAuthorizationRoutes(api)
-  // Fixed paths such as /users/roles go before the /users/{user} pattern.
-  mountUserAdminRoutes(api)
-  mountApiTokenRoutes(api)
-  mountUserRoutes(api)
-  mountOrganizationMemberRoutes(api)
-  api.openAPIRegistry.registerComponent('securitySchemes', 'CoderSessionToken', {
-    type: 'apiKey',
-    in: 'header',
-    name: 'Coder-Session-Token',
-  })
-  const document = api.getOpenAPI31Document({
-    openapi: '3.1.0',
-    info: {
-      title: 'edgeauth',
-      version: BUILD_VERSION,
-      description: "Coder's authentication and authorization API, served by a Cloudflare Worker.",
-    },
-    servers: [{ url: '/api/v2' }],
-  })
-  api.get('/openapi.json', (c) => c.json(document))
+  const api = createApiRouter()
+  api.get('/openapi.json', () => jsonResponse(200, openApiDocument))
   app.route('/api/v2', api)
   app.get('/api/v2/', answerApiRoot)
   mountPages(app)

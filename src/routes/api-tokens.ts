@@ -3,7 +3,7 @@
  * through the same session middleware as browser sessions, and their scopes limit every
  * authorization check the caller makes.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { Context } from 'hono'
 import { boolean, object, optional, string } from 'zod'
 import { requireSession } from '../auth/session'
@@ -53,7 +53,7 @@ const RESOURCE_NOT_FOUND = 'Resource not found or you do not have access to this
 const userParam = object({ user: string().meta({ description: 'A user id, username or `me`.' }) })
 const keyParams = userParam.extend({ keyid: string() })
 
-export function mountApiTokenRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountApiTokenRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

@@ -1,5 +1,5 @@
 /** `POST /authcheck`: which of a list of actions the caller may perform. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { Context } from 'hono'
 import { getSubject } from '../auth/subject'
 import { requireSession } from '../auth/session'
@@ -27,7 +27,7 @@ type AuthorizationBody = BodyOf<typeof AUTHORIZATION_REQUEST_BODY>
 type AuthorizationCheckValue =
   AuthorizationBody['checks'] extends ReadonlyMap<string, infer V> ? V : never
 
-export function mountAuthorizationRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountAuthorizationRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

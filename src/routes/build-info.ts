@@ -2,9 +2,8 @@
  * `GET /buildinfo` and `GET /`: unauthenticated routes Coder's CLI and dashboard call first to
  * learn the server version.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import { boolean, object, string } from 'zod'
-import type { AppEnv } from '../http/context'
 import { coderResponse, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute } from '../http/route'
 import { BUILD_VERSION } from '../version'
@@ -30,7 +29,7 @@ export function answerApiRoot(): Response {
   return jsonResponse(200, coderResponse('👋'))
 }
 
-export function mountBuildInfoRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountBuildInfoRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

@@ -1,5 +1,5 @@
 /** `POST /users/{user}/convert-login`: the start of a switch from password to GitHub or OIDC. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import { object, string } from 'zod'
 import { now } from '../clock'
 import { conversionCookie, createConversionState } from '../auth/convert-login'
@@ -8,7 +8,6 @@ import { authenticatePassword } from '../auth/password-login'
 import { requireSession } from '../auth/session'
 import { auditInBackground } from '../db/audit-request'
 import { jsonBody, type BodyOf } from '../http/body'
-import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
@@ -20,7 +19,7 @@ import { resolveUserParam } from './user-param'
 /** Login types Coder rejects as conversion targets (`codersdk.LoginType` values). */
 const NOT_CONVERTIBLE = new Set(['none', 'password', 'token'])
 
-export function mountConvertLoginRoute(api: OpenAPIHono<AppEnv>): void {
+export function mountConvertLoginRoute(api: ApiRouter): void {
   mountRoute(
     api,
     {

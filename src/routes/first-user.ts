@@ -1,12 +1,11 @@
 /** `GET` and `POST /users/first`: creating the deployment's first user, an owner. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import { now } from '../clock'
 import { hashPassword } from '../auth/password-hash'
 import { checkPassword } from '../auth/password-policy'
 import { countUsers, getDefaultOrganizationId, insertFirstUser } from '../db/users'
 import { jsonBody, type BodyOf } from '../http/body'
 import { ApiError } from '../http/errors'
-import type { AppEnv } from '../http/context'
 import { coderResponse, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute } from '../http/route'
 import { CoderResponse, CreateFirstUserRequest, CreateFirstUserResponse } from './schemas'
@@ -14,7 +13,7 @@ import { CREATE_FIRST_USER_BODY } from './bodies'
 
 const ALREADY_CREATED = 'The initial user has already been created.'
 
-export function mountFirstUserRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountFirstUserRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

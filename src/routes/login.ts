@@ -1,5 +1,5 @@
 /** Password login, logout, the list of login methods, and the password strength check. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import { authenticatePassword } from '../auth/password-login'
 import { checkPassword } from '../auth/password-policy'
 import { requireSession } from '../auth/session'
@@ -8,7 +8,6 @@ import { deleteKeyAndAppTokens } from '../db/api-keys'
 import { buildAuditEntry } from '../db/audit-request'
 import { jsonBody, type BodyOf } from '../http/body'
 import { clearSessionCookie } from '../http/cookies'
-import type { AppEnv } from '../http/context'
 import { loginRateLimit } from '../http/rate-limit'
 import { coderResponse, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
@@ -22,7 +21,7 @@ import {
   ValidateUserPasswordResponse,
 } from './schemas'
 
-export function mountLoginRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountLoginRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

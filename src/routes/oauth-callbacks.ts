@@ -2,7 +2,7 @@
  * `GET /users/oidc/callback` and `GET /users/oauth2/github/callback`: both legs of GitHub and
  * OpenID Connect sign-in, which also complete a login-type conversion.
  */
-import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi'
+import type { ApiRouter, RouteConfig } from '../http/route'
 import type { Context } from 'hono'
 import {
   exchangeGithubCode,
@@ -25,7 +25,7 @@ import { jsonContent as json, mountRoute } from '../http/route'
 import { OAuthCallbackQuery } from './oauth-schemas'
 import { CoderResponse } from './schemas'
 
-export function mountOAuthCallbackRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountOAuthCallbackRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     callbackRoute(OIDC_CALLBACK_PATH, 'OpenID Connect callback'),

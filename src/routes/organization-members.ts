@@ -2,7 +2,7 @@
  * Organization membership: listing members, adding and removing them, and assigning their
  * organization roles, with Coder's paths, checks and messages (coderd/members.go, 2025-09).
  */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { Context } from 'hono'
 import { array, object, string } from 'zod'
 import { now } from '../clock'
@@ -51,7 +51,7 @@ const MEMBER_PARAMS = object({
   user: string().meta({ description: 'A user id, a username, or `me`.' }),
 })
 
-export function mountOrganizationMemberRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountOrganizationMemberRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

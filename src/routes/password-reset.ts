@@ -1,5 +1,5 @@
 /** Password reset by one-time passcode: request a passcode, then set a new password with it. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { MiddlewareHandler } from 'hono'
 import {
   changePasswordWithOneTimePasscode,
@@ -29,7 +29,7 @@ const rejectWhenPasswordAuthDisabled: MiddlewareHandler<AppEnv> = async (c, next
   await next()
 }
 
-export function mountPasswordResetRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountPasswordResetRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

@@ -1,12 +1,11 @@
 /** `GET /auth/scopes`: the API-key scopes a client may request, no session needed. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../http/context'
+import type { ApiRouter } from '../http/route'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute } from '../http/route'
 import { EXTERNAL_SCOPE_NAMES } from '../rbac'
 import { ExternalAPIKeyScopes } from './schemas'
 
-export function mountScopeRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountScopeRoutes(api: ApiRouter): void {
   const body = { external: EXTERNAL_SCOPE_NAMES }
   mountRoute(
     api,

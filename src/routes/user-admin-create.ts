@@ -1,5 +1,5 @@
 /** `POST /users`: creating a user in one or more organizations, as Coder's `postUser` does. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { Context } from 'hono'
 import { now } from '../clock'
 import { hashPassword } from '../auth/password-hash'
@@ -38,7 +38,7 @@ type CreateUserBody = BodyOf<typeof CREATE_USER_BODY>
 const NOT_AUTHORIZED = 'You are not authorized to create users.'
 const ALREADY_EXISTS = 'User already exists.'
 
-export function mountCreateUserRoute(api: OpenAPIHono<AppEnv>): void {
+export function mountCreateUserRoute(api: ApiRouter): void {
   mountRoute(
     api,
     {

@@ -1,5 +1,5 @@
 /** `GET /users`: the users the caller may read, searched and paginated as in Coder. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { Context } from 'hono'
 import { number, object, optional, string } from 'zod'
 import { requireSession } from '../auth/session'
@@ -15,7 +15,7 @@ import { GetUsersResponse } from './user-admin-schemas'
 import { parsePagination, parseUserSearch } from './user-admin-search'
 import { toUserResponse } from './user-response'
 
-export function mountUserListRoute(api: OpenAPIHono<AppEnv>): void {
+export function mountUserListRoute(api: ApiRouter): void {
   mountRoute(
     api,
     {

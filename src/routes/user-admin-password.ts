@@ -1,5 +1,5 @@
 /** `PUT /users/{user}/password`: changing one's own password or, as an admin, anyone's. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import type { Context, MiddlewareHandler } from 'hono'
 import { object, string } from 'zod'
 import { now } from '../clock'
@@ -22,7 +22,7 @@ import { resolveUserParam } from './user-param'
 
 const OLD_PASSWORD_INCORRECT = 'Old password is incorrect.'
 
-export function mountPasswordChangeRoute(api: OpenAPIHono<AppEnv>): void {
+export function mountPasswordChangeRoute(api: ApiRouter): void {
   mountRoute(
     api,
     {

@@ -1,12 +1,11 @@
 /** `GET /users/roles` and `PUT /users/{user}/roles`: the site roles and their assignment. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import { array, object, string } from 'zod'
 import { requireSession } from '../auth/session'
 import { authorizeRequest } from '../auth/subject'
 import { buildAuditEntry } from '../db/audit-request'
 import { replaceUserRoles } from '../db/user-changes'
 import { findUserById, listOrganizationIds, type UserRow } from '../db/users'
-import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
@@ -37,7 +36,7 @@ export const MAX_ROLE_UPDATE_ATTEMPTS = 3
 export const ROLES_CHANGED_CONCURRENTLY =
   'The roles were changed by another request at the same time. Try again.'
 
-export function mountSiteRoleRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountSiteRoleRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {

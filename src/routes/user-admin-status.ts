@@ -1,5 +1,5 @@
 /** Suspending, activating and deleting users (`/users/{user}/status/…`, `DELETE /users/{user}`). */
-import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi'
+import type { ApiRouter, RouteConfig } from '../http/route'
 import type { Context } from 'hono'
 import { object, string } from 'zod'
 import { now } from '../clock'
@@ -25,7 +25,7 @@ const USER_PARAMS = object({
   user: string().meta({ description: 'A user id, a username, or `me`.' }),
 })
 
-export function mountUserStatusRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountUserStatusRoutes(api: ApiRouter): void {
   for (const status of ['suspended', 'active'] as const) {
     const verb = status === 'suspended' ? 'suspend' : 'activate'
     mountRoute(api, statusRoute(verb), requireSession, async (c) => changeStatus(c, status))

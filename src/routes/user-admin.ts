@@ -3,15 +3,14 @@
  * activating and deleting users, and password changes. Every route is guarded by the RBAC engine
  * with the checks Coder's handlers and database layer make.
  */
-import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../http/context'
+import type { ApiRouter } from '../http/route'
 import { mountCreateUserRoute } from './user-admin-create'
 import { mountUserListRoute } from './user-admin-list'
 import { mountPasswordChangeRoute } from './user-admin-password'
 import { mountSiteRoleRoutes } from './user-admin-roles'
 import { mountUserStatusRoutes } from './user-admin-status'
 
-export function mountUserAdminRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountUserAdminRoutes(api: ApiRouter): void {
   mountUserListRoute(api)
   mountCreateUserRoute(api)
   // Before any `/users/{user}` route, so that `roles` is not taken for a username.

@@ -1,16 +1,15 @@
 /** `GET /users/me` and `GET /users/{user}`. */
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { ApiRouter } from '../http/route'
 import { object, string } from 'zod'
 import { requireSession } from '../auth/session'
 import { listOrganizationIds } from '../db/users'
-import type { AppEnv } from '../http/context'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import { CoderResponse, User } from './schemas'
 import { resolveUserParam } from './user-param'
 import { toUserResponse } from './user-response'
 
-export function mountUserRoutes(api: OpenAPIHono<AppEnv>): void {
+export function mountUserRoutes(api: ApiRouter): void {
   mountRoute(
     api,
     {
