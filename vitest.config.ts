@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/node/**'],
+          exclude: ['test/node/**', 'test/browser/**'],
           setupFiles: ['./test/setup.ts'],
           globalSetup: ['./test/peers/global-setup.ts'],
         },

@@ -153,6 +153,16 @@ describe('session middleware', () => {
       expect(user?.status).toBe('active')
     })
 
+    it('activates a dormant user once for parallel requests, all succeeding', async () => {
+      await createOwner()
+      const token = await login()
+      await query("UPDATE users SET status = 'dormant'")
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => me({ headers: { 'Coder-Session-Token': token } })),
+      )
+      expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200, 200])
+    })
+
     it('writes last_used at most once an hour and slides the expiry', async () => {
       await createOwner()
       const start = Date.UTC(2026, 0, 1, 0, 0, 0)

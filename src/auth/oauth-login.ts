@@ -9,7 +9,7 @@ import { now } from '../clock'
 import { getApiKeyWithUser, type ApiKeyRow } from '../db/api-keys'
 import { auditInBackground, buildAuditEntry } from '../db/audit-request'
 import { convertUserLogin, findUserByLinkedId, saveUserLink } from '../db/user-links'
-import { activateDormantUser, findUserByEmail, findUserById, type UserRow } from '../db/users'
+import { findUserByEmail, findUserById, type UserRow } from '../db/users'
 import { SESSION_COOKIE } from '../http/cookies'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
@@ -25,7 +25,8 @@ import { issueSession } from './issue-key'
 import { isSecureRequest, redirectWithCookies, type CallbackRequest } from './oauth-flow'
 import type { ExternalIdentity } from './oauth-provider'
 import { signUp } from './oauth-signup'
-import { DORMANCY_AUDIT_FIELDS, findSessionToken } from './session'
+import { activateIfDormant } from './dormancy'
+import { findSessionToken } from './session'
 import { constantTimeEqual, parseSessionToken, sha256Hex } from './session-token'
 
 /** Finishes the second leg for a verified identity and returns the final redirect. */
@@ -184,20 +185,6 @@ async function findCallbackKey(c: Context<AppEnv>): Promise<ApiKeyRow | null> {
   if (!found) return null
   const secretHash = await sha256Hex(parsed.secret)
   return constantTimeEqual(secretHash, found.key.hashedSecret) ? found.key : null
-}
-
-async function activateIfDormant(c: Context<AppEnv>, user: UserRow): Promise<void> {
-  if (user.status !== 'dormant') return
-  if (!(await activateDormantUser(c.var.db, user.id, now()))) return
-  user.status = 'active'
-  auditInBackground(c, {
-    action: 'write',
-    resourceType: 'user',
-    resourceId: user.id,
-    userId: user.id,
-    statusCode: 200,
-    additionalFields: DORMANCY_AUDIT_FIELDS,
-  })
 }
 
 /**

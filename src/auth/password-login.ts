@@ -4,14 +4,9 @@
  */
 import type { Context } from 'hono'
 import { now } from '../clock'
-import { DORMANCY_AUDIT_FIELDS } from './session'
+import { activateIfDormant } from './dormancy'
 import { auditInBackground } from '../db/audit-request'
-import {
-  activateDormantUser,
-  findUserByEmail,
-  upgradePasswordHash,
-  type UserRow,
-} from '../db/users'
+import { findUserByEmail, upgradePasswordHash, type UserRow } from '../db/users'
 import { ApiError } from '../http/errors'
 import type { AppEnv } from '../http/context'
 import { hashPassword, verifyPassword } from './password-hash'
@@ -66,17 +61,7 @@ export async function authenticatePassword(
       ),
     )
   }
-  if (user.status === 'dormant' && (await activateDormantUser(db, user.id, now()))) {
-    user.status = 'active'
-    auditInBackground(c, {
-      action: 'write',
-      resourceType: 'user',
-      resourceId: user.id,
-      userId: user.id,
-      statusCode: 200,
-      additionalFields: DORMANCY_AUDIT_FIELDS,
-    })
-  }
+  await activateIfDormant(c, user)
   if (user.status !== 'active') {
     return fail(
       new ApiError(401, 'Your account is suspended. Contact an admin to reactivate your account.'),

@@ -6,12 +6,11 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { now } from '../clock'
 import { getApiKeyWithUser, recordKeyUsage, type KeyUsage } from '../db/api-keys'
-import { auditInBackground } from '../db/audit-request'
-import { activateDormantUser } from '../db/users'
 import { ApiError } from '../http/errors'
 import { SESSION_COOKIE, SESSION_HEADER } from '../http/cookies'
 import type { AppEnv } from '../http/context'
 import { formatGoTimeString } from '../time'
+import { activateIfDormant } from './dormancy'
 import { checkProviderLink } from './oauth-session-link'
 import { constantTimeEqual, parseSessionToken, sha256Hex } from './session-token'
 
@@ -19,9 +18,6 @@ export const SIGNED_OUT_MESSAGE =
   'You are signed out or your session has expired. Please sign in again to continue.'
 export const INTERNAL_AUTH_MESSAGE =
   'An internal error occurred. Please try again or contact the system administrator.'
-
-/** Marks Coder's automatic activation of a dormant user in the audit log. */
-export const DORMANCY_AUDIT_FIELDS = { automatic_actor: 'coder', automatic_subsystem: 'dormancy' }
 
 /** Coder writes `last_used` (and the user's `last_seen_at`) at most once an hour. */
 export const LAST_USED_WRITE_INTERVAL_MS = 60 * 60 * 1000
@@ -77,17 +73,7 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (linkDetail) throw unauthorized(c, linkDetail)
 
   const { key, user } = found
-  if (user.status === 'dormant' && (await activateDormantUser(db, user.id, current))) {
-    user.status = 'active'
-    auditInBackground(c, {
-      action: 'write',
-      resourceType: 'user',
-      resourceId: user.id,
-      userId: user.id,
-      statusCode: 200,
-      additionalFields: DORMANCY_AUDIT_FIELDS,
-    })
-  }
+  await activateIfDormant(c, user)
   if (user.status !== 'active') {
     throw authError(
       c,

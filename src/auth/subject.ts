@@ -5,9 +5,11 @@ import {
   authorize,
   collectSubjectRoles,
   compileSubject,
+  ROLE_OWNER,
   type AuthzObject,
   type CompiledSubject,
 } from '../rbac'
+import type { UserRow } from '../db/users'
 
 const subjects = new WeakMap<Session, CompiledSubject>()
 
@@ -35,4 +37,13 @@ export function authorizeRequest(c: Context<AppEnv>, action: string, object: Aut
 /** Reports whether the caller may read the user with id `userId`. */
 export function canReadUser(c: Context<AppEnv>, userId: string): boolean {
   return authorize(getSubject(c.var.session), 'read', { type: 'user', id: userId, owner: userId })
+}
+
+/**
+ * Reports whether `target` is an owner and the caller is not. Only owners may set an owner's
+ * password or delete an owner: Coder lets a user admin do both, which hands the deployment to
+ * whoever holds that role.
+ */
+export function isProtectedOwner(c: Context<AppEnv>, target: UserRow): boolean {
+  return target.rbacRoles.includes(ROLE_OWNER) && !c.var.session.user.rbacRoles.includes(ROLE_OWNER)
 }

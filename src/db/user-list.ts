@@ -68,12 +68,11 @@ function userFilterConditions(filter: UserListFilter): SQL[] {
   }
 
   if (filter.search !== '') {
-    const pattern = `%${filter.search}%`
     conditions.push(
-      sql`(${likePattern(users.email, pattern)} OR ${likePattern(users.username, pattern)})`,
+      sql`(${containsText(users.email, filter.search)} OR ${containsText(users.username, filter.search)})`,
     )
   }
-  if (filter.name !== '') conditions.push(likePattern(users.name, `%${filter.name}%`))
+  if (filter.name !== '') conditions.push(containsText(users.name, filter.name))
   if (filter.statuses.length > 0) conditions.push(inJsonList(users.status, filter.statuses))
   if (filter.loginTypes.length > 0) conditions.push(inJsonList(users.loginType, filter.loginTypes))
   if (filter.roles.length > 0 && !filter.roles.includes('member')) {
@@ -93,10 +92,22 @@ function userFilterConditions(filter: UserListFilter): SQL[] {
   return conditions
 }
 
-// PostgreSQL's ILIKE takes `\` as its escape character by default; SQLite's LIKE needs it named.
-// Both ignore ASCII case only here, because SQLite's LIKE does not fold other letters.
-function likePattern(column: SQLiteColumn, pattern: string): SQL {
-  return sql`${column} LIKE ${pattern} ESCAPE '\\'`
+/** D1 rejects a LIKE or GLOB pattern longer than this many bytes (Cloudflare's D1 limits). */
+export const D1_MAX_LIKE_PATTERN_BYTES = 50
+
+/**
+ * Matches `text` anywhere in the column, as Coder's `ILIKE '%' || text || '%'` does: `%` and `_`
+ * in the text are wildcards and `\` escapes them (PostgreSQL's default escape; SQLite's LIKE
+ * needs it named). Both ignore ASCII case only, because SQLite's LIKE does not fold other
+ * letters. NOTE: a pattern over D1's 50-byte limit is matched with `instr` instead, where `%`,
+ * `_` and `\` are literal characters.
+ */
+function containsText(column: SQLiteColumn, text: string): SQL {
+  const pattern = `%${text}%`
+  if (new TextEncoder().encode(pattern).length <= D1_MAX_LIKE_PATTERN_BYTES) {
+    return sql`${column} LIKE ${pattern} ESCAPE '\\'`
+  }
+  return sql`instr(lower(${column}), lower(${text})) > 0`
 }
 
 // One JSON parameter instead of one per value, because D1 binds at most 100 parameters.

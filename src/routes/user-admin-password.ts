@@ -6,7 +6,7 @@ import { now } from '../clock'
 import { hashPassword, verifyPassword } from '../auth/password-hash'
 import { checkPassword } from '../auth/password-policy'
 import { requireSession } from '../auth/session'
-import { authorizeRequest } from '../auth/subject'
+import { authorizeRequest, isProtectedOwner } from '../auth/subject'
 import { buildAuditEntry } from '../db/audit-request'
 import { replacePasswordHash } from '../db/user-changes'
 import { findUserById, type UserRow } from '../db/users'
@@ -16,7 +16,7 @@ import { LOGIN_RATE_LIMIT_PER_MINUTE, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import { CoderResponse } from './schemas'
 import { readBody, UPDATE_PASSWORD_BODY } from './user-admin-bodies'
-import { resourceNotFound, userParamError } from './user-admin-messages'
+import { forbidden, resourceNotFound, userParamError } from './user-admin-messages'
 import { UpdateUserPasswordRequest } from './user-admin-schemas'
 import { resolveUserParam } from './user-param'
 
@@ -59,6 +59,7 @@ export function mountPasswordChangeRoute(api: ApiRouter): void {
       if (!authorizeRequest(c, 'update_personal', { type: 'user', id: user.id, owner: user.id })) {
         throw resourceNotFound('no update_personal permission on the user')
       }
+      if (isProtectedOwner(c, user)) throw forbidden('only owners may set the password of an owner')
       const body = await readBody(c, UPDATE_PASSWORD_BODY)
       if (user.loginType !== 'password') {
         throw new ApiError(400, 'Users without password login type cannot change their password.')

@@ -4,7 +4,7 @@ import type { Context } from 'hono'
 import { object, string } from 'zod'
 import { now } from '../clock'
 import { requireSession } from '../auth/session'
-import { authorizeRequest } from '../auth/subject'
+import { authorizeRequest, isProtectedOwner } from '../auth/subject'
 import { buildAuditEntry } from '../db/audit-request'
 import type { UserStatus } from '../db/schema'
 import { softDeleteUser, updateUserStatus } from '../db/user-changes'
@@ -59,6 +59,7 @@ export function mountUserStatusRoutes(api: ApiRouter): void {
       if (!authorizeRequest(c, 'delete', { type: 'user', id: user.id, owner: user.id })) {
         throw forbidden('no delete permission on the user')
       }
+      if (isProtectedOwner(c, user)) throw forbidden('only owners may delete an owner')
       const audit = buildAuditEntry(c, {
         action: 'delete',
         resourceType: 'user',
