@@ -6,7 +6,7 @@ import { swaggerUI } from '@hono/swagger-ui'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { ConfigError } from './config'
-import { createLogger } from './log'
+import { createLogger, describeError } from './log'
 import type { AppEnv } from './http/context'
 import type { ApiRouter } from './http/route'
 import openApiDocument from './openapi.json'
@@ -33,6 +33,26 @@ import { mountUserRoutes } from './routes/users'
  * kilobytes; the cap keeps hostile bodies from costing CPU and memory.
  */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+/**
+ * swagger-ui-dist release that /swagger loads from jsDelivr, pinned so that a new upload cannot
+ * change what runs on this origin.
+ */
+export const SWAGGER_UI_VERSION = '5.35.0'
+/**
+ * The reference page runs the pinned CDN script and one inline starter script, may call only
+ * this origin, and cannot be framed.
+ */
+const SWAGGER_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src https://cdn.jsdelivr.net 'unsafe-inline'",
+  "style-src https://cdn.jsdelivr.net 'unsafe-inline'",
+  "img-src 'self' data: https://cdn.jsdelivr.net",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ')
 
 /**
  * Builds the `/api/v2` router with every API route. The OpenAPI generator (`npm run openapi`)
@@ -80,7 +100,19 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/v2', api)
   app.get('/api/v2/', answerApiRoot)
   mountPages(app)
-  app.get('/swagger', swaggerUI({ url: '/api/v2/openapi.json', title: 'edgeauth API' }))
+  app.get(
+    '/swagger',
+    async (c, next) => {
+      await next()
+      c.res.headers.set('Content-Security-Policy', SWAGGER_CONTENT_SECURITY_POLICY)
+      c.res.headers.set('Referrer-Policy', 'no-referrer')
+    },
+    swaggerUI({
+      url: '/api/v2/openapi.json',
+      title: 'edgeauth API',
+      version: SWAGGER_UI_VERSION,
+    }),
+  )
 
   app.notFound((c) => {
     if (c.req.path.startsWith('/api/')) {
@@ -98,11 +130,11 @@ export function createApp(): Hono<AppEnv> {
     const requestId = c.var.requestId ?? 'unknown'
     const logger = c.var.logger ?? createLogger(requestId)
     if (error instanceof ConfigError) {
-      logger.log('error', 'invalid_configuration', { reason: error.message })
+      logger.log('error', 'invalid_configuration', { reason: error.logMessage })
       return jsonResponse(500, coderResponse('Invalid server configuration.', error.message))
     }
     logger.log('error', 'unhandled_error', {
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      error: describeError(error),
       path: c.req.path,
     })
     return jsonResponse(

@@ -68,6 +68,13 @@ export interface Config {
 /** Thrown when a setting is invalid; the message names the setting and the fix. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  /** The message with the rejected value, for the log only: a URL can carry a token. */
+  readonly logMessage: string
+
+  constructor(message: string, logMessage: string) {
+    super(message)
+    this.logMessage = logMessage
+  }
 }
 
 const SECONDS = string().regex(/^[1-9]\d{0,9}$/)
@@ -220,7 +227,11 @@ const SECRET_SETTINGS = new Set([
 function fail(name: string, value: unknown, expected: string): never {
   const shown =
     value === undefined ? 'unset' : SECRET_SETTINGS.has(name) ? 'hidden' : JSON.stringify(value)
-  throw new ConfigError(`Invalid setting ${name} (${shown}): expected ${expected}.`)
+  const state = value === undefined ? 'unset' : 'invalid'
+  throw new ConfigError(
+    `Setting ${name} is ${state}: expected ${expected}.`,
+    `Invalid setting ${name} (${shown}): expected ${expected}.`,
+  )
 }
 
 function seconds(value: string | undefined, fallback: number): number {

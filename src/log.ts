@@ -16,10 +16,43 @@ export interface Logger {
 export function createLogger(requestId: string): Logger {
   return {
     log(level, event, fields = {}) {
-      const line = JSON.stringify({ level, event, request_id: requestId, ...fields })
+      const safe: LogFields = {}
+      for (const [key, value] of Object.entries(fields)) {
+        safe[key] = typeof value === 'string' ? hideSqlParameters(value) : value
+      }
+      const line = JSON.stringify({ level, event, request_id: requestId, ...safe })
       if (level === 'error') console.error(line)
       else if (level === 'warn') console.warn(line)
       else console.log(line)
     },
   }
+}
+
+// How many nested causes describeError follows.
+const MAX_CAUSE_DEPTH = 4
+
+/**
+ * Describes an error for the log in one line: name and message, then each cause, so that the
+ * database's own message (kept as the cause by Drizzle) is not lost.
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = []
+  let current: unknown = error
+  for (let depth = 0; current !== undefined && depth < MAX_CAUSE_DEPTH; depth += 1) {
+    if (!(current instanceof Error)) {
+      parts.push(hideSqlParameters(String(current)))
+      break
+    }
+    parts.push(hideSqlParameters(`${current.name}: ${current.message}`))
+    current = current.cause
+  }
+  return parts.join(' <- ')
+}
+
+/**
+ * Cuts the bound values out of a failed-query message. Drizzle writes them after `params:`, and
+ * they include password hashes and token hashes.
+ */
+function hideSqlParameters(text: string): string {
+  return text.replace(/\nparams: [^\n]*/g, '\nparams: [hidden]')
 }

@@ -297,8 +297,19 @@ describe('settings', () => {
     const body = (await response.json()) as { message: string; detail: string }
     expect(Object.keys(body)).toEqual(['message', 'detail'])
     expect(body.message).toBe('Invalid server configuration.')
-    expect(body.detail).toContain('SESSION_DURATION')
-    expect(body.detail).toContain('"abc"')
+    expect(body.detail).toBe(
+      'Setting SESSION_DURATION is invalid: expected a whole number of seconds greater than 0, such as 86400.',
+    )
+  })
+
+  it('keeps the rejected value of a setting out of the response', async () => {
+    const endpoint = 'ftp://hooks.example.com/secret-token'
+    const response = await apiWithSettings(
+      { NOTIFICATIONS_METHOD: 'webhook', NOTIFICATIONS_WEBHOOK_ENDPOINT: endpoint },
+      '/users/first',
+    )
+    expect(response.status).toBe(500)
+    expect(await response.text()).not.toContain('secret-token')
   })
 
   it('gives new sessions the SESSION_DURATION lifetime', async () => {

@@ -59,6 +59,15 @@ describe('session middleware', () => {
       )
     })
 
+    it('uses the first of repeated Coder-Session-Token headers, as Go does', async () => {
+      await createOwner()
+      const token = await login()
+      const headers = new Headers()
+      headers.append('Coder-Session-Token', token)
+      headers.append('Coder-Session-Token', 'other-value')
+      expect((await me({ headers })).status).toBe(200)
+    })
+
     it('ignores a non-bearer Authorization header', async () => {
       await createOwner()
       const token = await login()
@@ -89,6 +98,11 @@ describe('session middleware', () => {
         'Invalid API key format: invalid API key secret length, expected 22 got 3',
       ],
       ['unknown id', '0123456789-0123456789012345678901', 'API key is invalid.'],
+      [
+        'multi-byte id',
+        'ééééééééé-0123456789012345678901',
+        'Invalid API key format: invalid API key ID length, expected 10 got 18',
+      ],
     ])('rejects %s', async (_, token, detail) => {
       const response = await me(token ? { headers: { 'Coder-Session-Token': token } } : {})
       await expectSignedOut(response, detail)

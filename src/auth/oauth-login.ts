@@ -3,6 +3,7 @@
  * identity is matched to a user by link, then by email. A conversion state completes a
  * conversion; otherwise the user signs in (or signs up, where allowed) and gets a session.
  */
+import { describeError } from '../log'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { now } from '../clock'
@@ -158,7 +159,10 @@ async function completeConversion(
   // Best effort: the state can no longer switch anything, so a failed delete only leaves a
   // harmless entry that expires with its TTL.
   await c.env.KV.delete(callback.state).catch((error: unknown) => {
-    logger.log('warn', 'conversion_state_delete_failed', { user_id: user.id, error: String(error) })
+    logger.log('warn', 'conversion_state_delete_failed', {
+      user_id: user.id,
+      error: describeError(error),
+    })
   })
 
   const cookies = [clearConversionCookie()]

@@ -10,6 +10,7 @@
  *   requests with the same passcode succeeds;
  * - ONE_TIME_PASSCODE_MAX_FAILED_ATTEMPTS wrong passcodes invalidate the current one.
  */
+import { describeError } from '../log'
 import type { Context } from 'hono'
 import { now } from '../clock'
 import { auditInBackground, buildAuditEntry } from '../db/audit-request'
@@ -254,7 +255,7 @@ function runAfterResponse(
     task().catch((error: unknown) => {
       logger.log('error', failureEvent, {
         notifications_method: config.notificationsMethod,
-        error: error instanceof Error ? error.message : String(error),
+        error: describeError(error),
       })
     }),
   )

@@ -2,6 +2,7 @@
  * Coder's password check (`POST /users/login` steps 3–10), shared by login and by the
  * conversion to single sign-on, which runs the same check on the target user.
  */
+import { describeError } from '../log'
 import type { Context } from 'hono'
 import { now } from '../clock'
 import { activateIfDormant } from './dormancy'
@@ -83,6 +84,9 @@ async function upgradeHash(c: Context<AppEnv>, user: UserRow, password: string):
     await upgradePasswordHash(db, user.id, user.hashedPassword, newHash, now())
     logger.log('info', 'password_hash_upgraded', { user_id: user.id })
   } catch (error) {
-    logger.log('error', 'password_hash_upgrade_failed', { user_id: user.id, error: String(error) })
+    logger.log('error', 'password_hash_upgrade_failed', {
+      user_id: user.id,
+      error: describeError(error),
+    })
   }
 }

@@ -35,6 +35,14 @@ export type PasswordCheck = { valid: true } | { valid: false; details: string }
 let commonPasswordSet: ReadonlySet<string> | undefined
 
 /**
+ * Longest prefix, in UTF-16 code units, that the entropy rule reads. The unauthenticated
+ * validate-password route accepts bodies up to 1 MiB, and the rule's cost grows with the length.
+ * Any longer password fails anyway; NOTE: the message then comes from this prefix, so a password
+ * that is weak only in its first 1024 units gets the entropy hint where Coder says it is too long.
+ */
+export const MAX_ENTROPY_CHECK_UNITS = 1024
+
+/**
  * Checks `password` against Coder's rule: at least MIN_ENTROPY_BITS of entropy, else the
  * library's hint, and then at most MAX_PASSWORD_BYTES. With `options.blocklist`, a password that
  * passes both is also rejected when it is on the common-password list, compared without regard
@@ -45,8 +53,10 @@ export function checkPassword(password: string, options: PasswordCheckOptions): 
   // never receives one. JSON.parse keeps them, and distinct ones would each add 1 to the base.
   const text = password.toWellFormed()
 
-  if (getEntropy(text) < MIN_ENTROPY_BITS) {
-    return { valid: false, details: formatInsecurePasswordMessage(text) }
+  const checked =
+    text.length > MAX_ENTROPY_CHECK_UNITS ? text.slice(0, MAX_ENTROPY_CHECK_UNITS) : text
+  if (getEntropy(checked) < MIN_ENTROPY_BITS) {
+    return { valid: false, details: formatInsecurePasswordMessage(checked) }
   }
   if (getUtf8ByteLength(text) > MAX_PASSWORD_BYTES) {
     return { valid: false, details: TOO_LONG_PASSWORD_MESSAGE }

@@ -50,16 +50,19 @@ export function parseSessionToken(token: string): TokenParseResult {
     }
   }
   const [id = '', secret = ''] = parts
-  if (id.length !== TOKEN_ID_LENGTH) {
+  // Go's len() counts bytes, so the details report UTF-8 lengths.
+  const idBytes = utf8Length(id)
+  if (idBytes !== TOKEN_ID_LENGTH) {
     return {
       ok: false,
-      detail: `Invalid API key format: invalid API key ID length, expected ${TOKEN_ID_LENGTH} got ${id.length}`,
+      detail: `Invalid API key format: invalid API key ID length, expected ${TOKEN_ID_LENGTH} got ${idBytes}`,
     }
   }
-  if (secret.length !== TOKEN_SECRET_LENGTH) {
+  const secretBytes = utf8Length(secret)
+  if (secretBytes !== TOKEN_SECRET_LENGTH) {
     return {
       ok: false,
-      detail: `Invalid API key format: invalid API key secret length, expected ${TOKEN_SECRET_LENGTH} got ${secret.length}`,
+      detail: `Invalid API key format: invalid API key secret length, expected ${TOKEN_SECRET_LENGTH} got ${secretBytes}`,
     }
   }
   return { ok: true, id, secret }
@@ -78,6 +81,10 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const right = encoder.encode(b)
   if (left.byteLength !== right.byteLength) return false
   return crypto.subtle.timingSafeEqual(left, right)
+}
+
+function utf8Length(value: string): number {
+  return new TextEncoder().encode(value).length
 }
 
 function bytesToHex(bytes: Uint8Array): string {

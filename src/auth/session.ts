@@ -2,6 +2,7 @@
  * The API-key middleware: finds the caller's token, checks it in Coder's order with Coder's
  * 401 texts, and keeps the key's last use and sliding expiry current.
  */
+import { describeError } from '../log'
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { now } from '../clock'
@@ -31,7 +32,8 @@ export function findSessionToken(c: Context<AppEnv>): string {
   const candidates = [
     getCookie(c, SESSION_COOKIE),
     c.req.query(SESSION_COOKIE),
-    c.req.header(SESSION_HEADER),
+    // Repeated headers arrive joined with ", "; Go reads the first, and tokens hold no comma.
+    c.req.header(SESSION_HEADER)?.split(',')[0]?.trim(),
     bearer,
     c.req.query('access_token'),
   ]
@@ -52,7 +54,7 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     found = await getApiKeyWithUser(db, parsed.id)
   } catch (error) {
-    logger.log('error', 'api_key_lookup_failed', { error: String(error) })
+    logger.log('error', 'api_key_lookup_failed', { error: describeError(error) })
     throw authError(c, 401, INTERNAL_AUTH_MESSAGE, 'Internal error fetching API key by id.')
   }
   if (!found) throw unauthorized(c, 'API key is invalid.')
@@ -67,7 +69,10 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     linkDetail = await checkProviderLink(db, found.key, current)
   } catch (error) {
-    logger.log('error', 'user_link_lookup_failed', { key_id: found.key.id, error: String(error) })
+    logger.log('error', 'user_link_lookup_failed', {
+      key_id: found.key.id,
+      error: describeError(error),
+    })
     throw new ApiError(500, INTERNAL_AUTH_MESSAGE, { detail: 'Internal error fetching user link.' })
   }
   if (linkDetail) throw unauthorized(c, linkDetail)
@@ -96,7 +101,7 @@ export const requireSession: MiddlewareHandler<AppEnv> = async (c, next) => {
     try {
       await recordKeyUsage(db, key, usage, current)
     } catch (error) {
-      logger.log('error', 'api_key_update_failed', { key_id: key.id, error: String(error) })
+      logger.log('error', 'api_key_update_failed', { key_id: key.id, error: describeError(error) })
       throw new ApiError(500, INTERNAL_AUTH_MESSAGE, { detail: 'Internal error updating API key.' })
     }
     if (usage.lastUsed !== undefined) key.lastUsed = usage.lastUsed

@@ -1,4 +1,5 @@
 /** Builds audit entries from a request, and writes the ones no other statement carries. */
+import { describeError } from '../log'
 import type { Context } from 'hono'
 import type { AppEnv } from '../http/context'
 import { now } from '../clock'
@@ -40,7 +41,10 @@ export function auditInBackground(c: Context<AppEnv>, event: AuditEvent): void {
     .run()
     .then(() => undefined)
     .catch((error: unknown) => {
-      logger.log('error', 'audit_write_failed', { action: event.action, error: String(error) })
+      logger.log('error', 'audit_write_failed', {
+        action: event.action,
+        error: describeError(error),
+      })
     })
   c.executionCtx.waitUntil(write)
 }
