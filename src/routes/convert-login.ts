@@ -1,23 +1,15 @@
 /** `POST /users/{user}/convert-login`: the start of a switch from password to GitHub or OIDC. */
 import type { ApiRouter } from '../http/route'
 import { object, string } from 'zod'
-import { now } from '../clock'
-import { conversionCookie, createConversionState } from '../auth/convert-login'
-import { isSecureRequest } from '../auth/oauth-flow'
-import { authenticatePassword } from '../auth/password-login'
+import { startLoginConversion } from '../auth/convert-login-start'
 import { requireSession } from '../auth/session'
-import { auditInBackground } from '../db/audit-request'
 import { jsonBody, type BodyOf } from '../http/body'
-import { ApiError } from '../http/errors'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import { formatRfc3339 } from '../time'
 import { CONVERT_LOGIN_BODY, ConvertLoginRequest, OAuthConversionResponse } from './oauth-schemas'
 import { CoderResponse } from './schemas'
 import { resolveUserParam } from './user-param'
-
-/** Login types Coder rejects as conversion targets (`codersdk.LoginType` values). */
-const NOT_CONVERTIBLE = new Set(['none', 'password', 'token'])
 
 export function mountConvertLoginRoute(api: ApiRouter): void {
   mountRoute(
@@ -50,41 +42,16 @@ export function mountConvertLoginRoute(api: ApiRouter): void {
       const target = await resolveUserParam(c, c.req.param('user') ?? '')
       await jsonBody(CONVERT_LOGIN_BODY)(c, async () => {})
       const body = c.var.body as BodyOf<typeof CONVERT_LOGIN_BODY>
-      const toType = body.to_type
-      if (NOT_CONVERTIBLE.has(toType)) {
-        throw new ApiError(400, `Cannot convert to login type ${JSON.stringify(toType)}.`)
-      }
-      if (toType !== 'github' && toType !== 'oidc') {
-        throw new ApiError(400, `Unknown login type ${JSON.stringify(toType)}.`)
-      }
-
-      const user = await authenticatePassword(c, target.email, body.password, 'create')
-      if (user.loginType !== 'password') {
-        // authenticatePassword already requires it; kept as Coder keeps it, in case that changes.
-        throw new ApiError(400, 'User account must have password based authentication.')
-      }
-      const state = await createConversionState(c.env.KV, user.id, toType, now())
-      auditInBackground(c, {
-        action: 'create',
-        resourceType: 'convert_login',
-        resourceId: user.id,
-        userId: user.id,
-        statusCode: 201,
-        additionalFields: { from_login_type: 'password', to_login_type: toType },
-      })
-      c.var.logger.log('info', 'login_conversion_started', {
-        user_id: user.id,
-        to_login_type: toType,
-      })
+      const started = await startLoginConversion(c, target, body.to_type, body.password)
       return jsonResponse(
         201,
         {
-          state_string: state.stateString,
-          expires_at: formatRfc3339(state.expiresAt),
-          to_type: toType,
-          user_id: user.id,
+          state_string: started.stateString,
+          expires_at: formatRfc3339(started.expiresAt),
+          to_type: started.toType,
+          user_id: started.userId,
         },
-        { 'Set-Cookie': conversionCookie(state.cookieValue, state.expiresAt, isSecureRequest(c)) },
+        { 'Set-Cookie': started.cookie },
       )
     },
   )

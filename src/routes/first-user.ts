@@ -1,17 +1,12 @@
 /** `GET` and `POST /users/first`: creating the deployment's first user, an owner. */
 import type { ApiRouter } from '../http/route'
-import { now } from '../clock'
-import { hashPassword } from '../auth/password-hash'
-import { checkPassword } from '../auth/password-policy'
-import { countUsers, getDefaultOrganizationId, insertFirstUser } from '../db/users'
+import { createFirstUser } from '../auth/first-user'
+import { countUsers } from '../db/users'
 import { jsonBody, type BodyOf } from '../http/body'
-import { ApiError } from '../http/errors'
 import { coderResponse, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute } from '../http/route'
 import { CoderResponse, CreateFirstUserRequest, CreateFirstUserResponse } from './schemas'
 import { CREATE_FIRST_USER_BODY } from './bodies'
-
-const ALREADY_CREATED = 'The initial user has already been created.'
 
 export function mountFirstUserRoutes(api: ApiRouter): void {
   mountRoute(
@@ -55,37 +50,7 @@ export function mountFirstUserRoutes(api: ApiRouter): void {
     jsonBody(CREATE_FIRST_USER_BODY),
     async (c) => {
       const body = c.var.body as BodyOf<typeof CREATE_FIRST_USER_BODY>
-      const { db, config, logger } = c.var
-      if ((await countUsers(db)) > 0) throw new ApiError(409, ALREADY_CREATED)
-      const strength = checkPassword(body.password, { blocklist: config.passwordBlocklist })
-      if (!strength.valid) {
-        throw new ApiError(400, 'Password is invalid', {
-          validations: [{ field: 'password', detail: strength.details }],
-        })
-      }
-      const organizationId = await getDefaultOrganizationId(db)
-      if (!organizationId) {
-        throw new ApiError(
-          500,
-          'Internal error fetching default organization. If you are encountering this error, you will have to restart the Coder deployment.',
-        )
-      }
-      const userId = crypto.randomUUID()
-      const created = await insertFirstUser(db, {
-        id: userId,
-        email: body.email,
-        username: body.username,
-        name: body.name,
-        hashedPassword: await hashPassword(body.password),
-        loginType: 'password',
-        status: 'active',
-        rbacRoles: ['owner'],
-        organizationId,
-        now: now(),
-      })
-      // A concurrent request created the first user between the count and the insert.
-      if (!created) throw new ApiError(409, ALREADY_CREATED)
-      logger.log('info', 'first_user_created', { user_id: userId })
+      const { userId, organizationId } = await createFirstUser(c, body)
       return jsonResponse(201, { user_id: userId, organization_id: organizationId })
     },
   )

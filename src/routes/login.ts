@@ -4,10 +4,8 @@ import { authenticatePassword } from '../auth/password-login'
 import { checkPassword } from '../auth/password-policy'
 import { requireSession } from '../auth/session'
 import { issueSession } from '../auth/issue-key'
-import { deleteKeyAndAppTokens } from '../db/api-keys'
-import { buildAuditEntry } from '../db/audit-request'
+import { endSession } from '../auth/logout'
 import { jsonBody, type BodyOf } from '../http/body'
-import { clearSessionCookie } from '../http/cookies'
 import { loginRateLimit } from '../http/rate-limit'
 import { coderResponse, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
@@ -72,23 +70,8 @@ export function mountLoginRoutes(api: ApiRouter): void {
     },
     requireSession,
     async (c) => {
-      const { key, user } = c.var.session
-      await deleteKeyAndAppTokens(
-        c.var.db,
-        key.id,
-        user.id,
-        buildAuditEntry(c, {
-          action: 'logout',
-          resourceType: 'api_key',
-          resourceId: key.id,
-          userId: user.id,
-          statusCode: 200,
-        }),
-      )
-      c.var.logger.log('info', 'logout', { user_id: user.id, key_id: key.id })
-      return jsonResponse(200, coderResponse('Logged out!'), {
-        'Set-Cookie': clearSessionCookie(),
-      })
+      const cookie = await endSession(c)
+      return jsonResponse(200, coderResponse('Logged out!'), { 'Set-Cookie': cookie })
     },
   )
 
