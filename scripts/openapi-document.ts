@@ -10,7 +10,12 @@ import { BUILD_VERSION } from '../src/version'
 /** Returns the document for the given routes, served under `/api/v2`. */
 export function buildOpenApiDocument(routes: readonly RouteConfig[]) {
   const registry = new OpenAPIHono()
-  for (const route of routes) registry.openAPIRegistry.registerPath(route)
+  for (const route of routes) {
+    registry.openAPIRegistry.registerPath({
+      ...route,
+      operationId: route.operationId ?? operationIdOf(route.method, route.path),
+    })
+  }
   registry.openAPIRegistry.registerComponent('securitySchemes', 'CoderSessionToken', {
     type: 'apiKey',
     in: 'header',
@@ -25,4 +30,16 @@ export function buildOpenApiDocument(routes: readonly RouteConfig[]) {
     },
     servers: [{ url: '/api/v2' }],
   })
+}
+
+/**
+ * Derives a stable operation id from the method and path, e.g. `GET /users/{user}/keys/tokens`
+ * becomes `getUsersUserKeysTokens`, so generated clients get readable method names.
+ */
+function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+  return method.toLowerCase() + (words.join('') || 'Root')
 }
