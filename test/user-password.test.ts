@@ -182,19 +182,26 @@ describe('PUT /api/v2/users/{user}/password', () => {
   it('limits each caller to 60 requests a minute', async () => {
     const owner = await setupOwner()
     const alice = await createUser(owner.token, 'alice')
-    for (let i = 0; i < 60; i += 1) {
+    // The limiter counts in minute-aligned windows, so a run that crosses a minute boundary may
+    // pass up to 120 requests before the first 429; the first 60 always pass.
+    let passed = 0
+    let limited: Response | undefined
+    for (let i = 0; i < 121 && limited === undefined; i += 1) {
       const response = await changePassword(alice, 'me', {})
-      expect(response.status).toBe(400)
+      if (response.status === 429) limited = response
+      else {
+        expect(response.status).toBe(400)
+        passed += 1
+      }
     }
-    const limited = await changePassword(alice, 'me', {})
-    expect(limited.status).toBe(429)
-    expect(limited.headers.get('Retry-After')).toBe('60')
-    expect(await limited.json()).toEqual({
+    expect(passed).toBeGreaterThanOrEqual(60)
+    expect(limited?.headers.get('Retry-After')).toBe('60')
+    expect(await limited?.json()).toEqual({
       message: "You've been rate limited for sending more than 60 requests in 1m0s.",
     })
     // Another caller has its own budget.
     expect((await changePassword(owner, alice.id, {})).status).toBe(400)
-  })
+  }, 60_000)
 
   it('lets only one of two parallel own changes win', async () => {
     const owner = await setupOwner()
