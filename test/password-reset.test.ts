@@ -813,12 +813,18 @@ describe('POST /api/v2/users/otp/change-password', () => {
 
   it('is limited to 60 requests per minute per IP', async () => {
     const ip = freshIp()
-    let last = 0
-    for (let i = 0; i < 61; i++) {
+    // Windows are minute-aligned: across a boundary up to 120 requests may pass before a 429.
+    let passed = 0
+    let limited = false
+    for (let i = 0; i < 121 && !limited; i++) {
       const response = await api('/users/otp/change-password', { method: 'POST', body: '{}', ip })
-      last = response.status
-      if (i < 60) expect(response.status).toBe(400)
+      if (response.status === 429) limited = true
+      else {
+        expect(response.status).toBe(400)
+        passed += 1
+      }
     }
-    expect(last).toBe(429)
-  })
+    expect(passed).toBeGreaterThanOrEqual(60)
+    expect(limited).toBe(true)
+  }, 60_000)
 })
