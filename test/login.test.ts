@@ -111,7 +111,7 @@ describe('POST /api/v2/users/login', () => {
     expect(user?.status).toBe('active')
   })
 
-  it('writes audit entries for known users only, without secrets', async () => {
+  it('audits every attempt, unknown emails without a user', async () => {
     const id = await createOwner()
     // Failed attempts are audited after the response; this path waits for that work.
     for (const email of [OWNER.email, 'nobody@example.com']) {
@@ -127,6 +127,7 @@ describe('POST /api/v2/users/login', () => {
     )
     expect(rows.map((row) => [row.user_id, row.status_code])).toEqual([
       [id, 401],
+      [null, 401],
       [id, 201],
     ])
     const serialized = JSON.stringify(rows)

@@ -31,14 +31,14 @@ export async function authenticatePassword(
   const user = await findUserByEmail(db, email)
   const check = await verifyPassword(password, user?.hashedPassword || null)
   const fail = (error: ApiError): never => {
-    if (user) {
-      auditInBackground(c, {
-        action: auditAction,
-        resourceType: 'api_key',
-        userId: user.id,
-        statusCode: error.status,
-      })
-    }
+    // Unknown emails are audited too (with no user), unlike in Coder: the background write then
+    // happens for every failure, so its cost does not tell known emails from unknown ones.
+    auditInBackground(c, {
+      action: auditAction,
+      resourceType: 'api_key',
+      userId: user?.id ?? null,
+      statusCode: error.status,
+    })
     logger.log('info', 'password_login_rejected', {
       user_id: user?.id ?? null,
       reason: error.reason ?? error.message,
