@@ -72,7 +72,7 @@ const ESBUILD_OPTIONS = {
   logLevel: 'warning',
 }
 
-// Replaces zod's index of 40-odd locales with English only, the locale zod configures itself.
+// Replaces zod's index of locales (63 modules in zod 4.6.7) with English, the one zod configures.
 const ENGLISH_ONLY_ZOD_LOCALES = {
   name: 'english-only-zod-locales',
   setup(builder) {
@@ -115,7 +115,7 @@ async function measurePackages() {
     console.log(`  ${label.padEnd(34)} ${kib(rest).padStart(10)}`)
   }
 
-  // A namespace import of zod (`import { z } from 'zod'`) keeps `z.locales`, every locale.
+  // Any `import { z } from 'zod'` bundles the `z` namespace object, and with it every locale.
   const englishOnly = await bundleSource('/tmp/edgeauth-bundle-size/english-only/out.js', {
     plugins: [ENGLISH_ONLY_ZOD_LOCALES],
   })

@@ -1,6 +1,7 @@
 /**
  * Starts the built Worker bundle (`npm run build` writes dist/index.js) in plain Miniflare, with
- * in-memory D1, KV and rate-limit bindings shaped like wrangler.toml, and drives it over HTTP.
+ * D1, KV and rate-limit bindings shaped like wrangler.toml, and drives it over HTTP. Miniflare
+ * keeps their data in a new temporary directory per instance and deletes it on exit.
  * Plain Miniflare is used instead of `wrangler dev` because the dev proxy and its per-request
  * logging cap throughput.
  */

@@ -1,7 +1,8 @@
 -- wrk script: sends GET <path> with a `CF-Connecting-IP` from the IPv6 documentation prefix
--- 2001:db8::/32 (RFC 3849), so that the per-IP rate limiter does not answer 429 during a load
--- test. Arguments after `--`: the path, a session token for `Coder-Session-Token` (empty for
--- none), and the number of addresses to cycle through (0 or absent: a new address per request).
+-- 2001:db8::/32 (RFC 3849), so that the per-IP rate limiter does not reject requests with 429
+-- during a load test. Arguments after `--`: the path, a session token for `Coder-Session-Token`
+-- (empty for none), and the number of addresses to cycle through (0 or absent: a new address
+-- per request).
 
 local thread_count = 0
 
