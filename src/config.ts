@@ -1,6 +1,6 @@
 /**
  * Settings from Worker vars and secrets, validated once per isolate. An invalid setting makes
- * every request fail with a 500 that names the setting, and the log says what to fix.
+ * every request fail with a 500 that names the setting, and the log names the rejected value.
  */
 import { enum as zEnum, object, optional, string, url } from 'zod'
 
@@ -28,7 +28,7 @@ export interface OidcConfig {
   issuerUrl: string
   clientId: string
   clientSecret: string
-  /** Claim that holds the user's email; Coder's default is `email`. */
+  /** Claim that contains the user's email; Coder's default is `email`. */
   emailField: string
   /** Whether unknown users may sign up through OIDC (Coder's default: true). */
   allowSignups: boolean

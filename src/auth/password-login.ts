@@ -18,7 +18,7 @@ export const PASSWORD_AUTH_DISABLED = 'Password authentication is disabled.'
 /**
  * Returns the active user whose email and password match, or throws Coder's error. Unknown
  * emails and users without a password pay one full hash verification and always get 401
- * (Coder answers 403 for them when the password is `hunter2`; this service does not).
+ * (Coder returns 403 for them when the password is `hunter2`; this service does not).
  * `auditAction` names the audit entry written for a known user, success or not.
  */
 export async function authenticatePassword(
@@ -47,7 +47,8 @@ export async function authenticatePassword(
   }
 
   if (!user || !check.match) {
-    const reason = user ? (check.match ? 'mismatch' : check.reason) : 'unknown_email'
+    let reason = 'unknown_email'
+    if (user) reason = check.match ? 'mismatch' : check.reason
     if (reason === 'invalid_hash') {
       logger.log('error', 'stored_password_hash_invalid', { user_id: user?.id ?? null })
     }

@@ -21,10 +21,10 @@ const BuildInfoResponse = object({
   deployment_id: string(),
 }).meta({ id: 'codersdk.BuildInfoResponse' })
 
-/** Where the source of this server lives; Coder reports its own repository here. */
+/** Source repository reported as `external_url`; Coder reports its own repository here. */
 const EXTERNAL_URL = 'https://github.com/coder/coder'
 
-/** Answers `/api/v2` and `/api/v2/`, as Coder's router does for both. */
+/** Returns Coder's greeting for `/api/v2` and `/api/v2/`, as Coder's router does for both. */
 export function answerApiRoot(): Response {
   return jsonResponse(200, coderResponse('👋'))
 }
