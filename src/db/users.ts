@@ -96,19 +96,7 @@ export type InsertUserResult = 'created' | 'email_taken' | 'username_taken'
  * the unique email or username of a user that is not deleted is returned, not thrown.
  */
 export async function insertUser(db: Database, user: NewUser): Promise<InsertUserResult> {
-  const row = {
-    id: user.id,
-    email: user.email,
-    emailNormalized: normalizeEmail(user.email),
-    username: user.username,
-    name: user.name,
-    hashedPassword: user.hashedPassword,
-    loginType: user.loginType,
-    status: user.status,
-    rbacRoles: user.rbacRoles,
-    createdAt: user.now,
-    updatedAt: user.now,
-  }
+  const row = toUserRow(user)
   try {
     await db.batch([
       db.insert(users).values(row),
@@ -219,19 +207,7 @@ export async function insertUserWithMemberships(
   )
   try {
     await db.batch([
-      db.insert(users).values({
-        id: user.id,
-        email: user.email,
-        emailNormalized: normalizeEmail(user.email),
-        username: user.username,
-        name: user.name,
-        hashedPassword: user.hashedPassword,
-        loginType: user.loginType,
-        status: user.status,
-        rbacRoles: user.rbacRoles,
-        createdAt: user.now,
-        updatedAt: user.now,
-      }),
+      db.insert(users).values(toUserRow(user)),
       ...memberships,
       insertAuditEntry(db, audit),
     ])
@@ -251,4 +227,21 @@ function classifyUniqueClash(error: unknown): Exclude<InsertUserResult, 'created
     return 'username_taken'
   }
   return undefined
+}
+
+/** Builds the stored row of a new user, with the normalised email and both times set to now. */
+function toUserRow(user: Omit<NewUser, 'organizationId'>): typeof users.$inferInsert {
+  return {
+    id: user.id,
+    email: user.email,
+    emailNormalized: normalizeEmail(user.email),
+    username: user.username,
+    name: user.name,
+    hashedPassword: user.hashedPassword,
+    loginType: user.loginType,
+    status: user.status,
+    rbacRoles: user.rbacRoles,
+    createdAt: user.now,
+    updatedAt: user.now,
+  }
 }

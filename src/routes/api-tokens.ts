@@ -43,7 +43,7 @@ import { resolveUserParam } from './user-param'
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 7 * 24 * 60 * 60
 /** Lifetime of a session key created for the CLI (`POST /users/{user}/keys`): 7 days, as Coder. */
 export const CLI_KEY_LIFETIME_SECONDS = 7 * 24 * 60 * 60
-/** Longest token name accepted, in bytes; Coder sets none, this keeps rows small. */
+/** Maximum token name length in bytes. Coder sets none; this keeps rows small. */
 export const MAX_TOKEN_NAME_BYTES = 128
 
 const NANOSECONDS_PER_SECOND = 1_000_000_000n

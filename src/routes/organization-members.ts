@@ -20,12 +20,13 @@ import {
 } from '../db/organizations'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
+import { goQuote } from '../http/go-quote'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import { ROLE_ORGANIZATION_MEMBER, canAssignRole, collectSubjectRoles } from '../rbac'
 import { CoderResponse } from './schemas'
 import { readBody, UPDATE_ROLES_BODY } from './user-admin-bodies'
-import { quoteGo, resourceNotFound } from './user-admin-messages'
+import { resourceNotFound } from './user-admin-messages'
 import {
   canReadMembership,
   membershipObject,
@@ -203,7 +204,7 @@ export function mountOrganizationMemberRoutes(api: ApiRouter): void {
         if (name.includes(':')) {
           throw new ApiError(
             400,
-            `attempt to assign a role ${quoteGo(name)}, remove the ':<organization_id> suffix`,
+            `attempt to assign a role ${goQuote(name)}, remove the ':<organization_id> suffix`,
           )
         }
       }

@@ -2,11 +2,11 @@
  * The Go structs that Coder decodes user-management bodies into, with their `validate` tags, and
  * the text errors of github.com/google/uuid that a bad organization id produces.
  */
+import { goQuote } from '../http/go-quote'
 import type { Context } from 'hono'
 import { defineBody, jsonBody, type BodyDefinition, type BodyOf } from '../http/body'
 import type { AppEnv } from '../http/context'
 import { goField, goSlice, goString, goStruct } from '../http/go-json'
-import { quoteGo } from './user-admin-messages'
 import {
   CreateUserRequestWithOrgs,
   UpdateRoles,
@@ -80,7 +80,7 @@ export function parseGoUuid(text: string): GoUuidResult {
     case 45: {
       const prefix = new TextDecoder().decode(bytes.slice(0, 9))
       if (prefix.toLowerCase() !== 'urn:uuid:') {
-        return { ok: false, error: `invalid urn prefix: ${quoteGo(prefix)}` }
+        return { ok: false, error: `invalid urn prefix: ${goQuote(prefix)}` }
       }
       body = text.slice(9)
       break

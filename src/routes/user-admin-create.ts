@@ -18,6 +18,7 @@ import {
 import { jsonBody, type BodyOf } from '../http/body'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
+import { goQuote } from '../http/go-quote'
 import { jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import {
@@ -29,7 +30,6 @@ import {
 } from '../rbac'
 import { CoderResponse, User } from './schemas'
 import { CREATE_USER_BODY, parseGoUuid } from './user-admin-bodies'
-import { quoteGo } from './user-admin-messages'
 import { CreateUserRequestWithOrgs } from './user-admin-schemas'
 import { toUserResponse } from './user-response'
 
@@ -73,7 +73,7 @@ export function mountCreateUserRoute(api: ApiRouter): void {
       if (loginType !== 'password' && body.password !== '') {
         throw new ApiError(
           400,
-          `Password cannot be set for non-password (${quoteGo(loginType)}) authentication.`,
+          `Password cannot be set for non-password (${goQuote(loginType)}) authentication.`,
         )
       }
       if (c.var.config.disablePasswordAuth && loginType === 'password') {
@@ -226,7 +226,7 @@ async function resolveOrganizations(c: Context<AppEnv>, ids: string[]): Promise<
         orgOwner: organization.id,
       })
     if (!organization || !readable) {
-      throw new ApiError(404, `Organization does not exist with the provided id ${quoteGo(id)}.`)
+      throw new ApiError(404, `Organization does not exist with the provided id ${goQuote(id)}.`)
     }
     if (!resolved.includes(organization.id)) resolved.push(organization.id)
   }
@@ -255,7 +255,7 @@ function checkLoginType(c: Context<AppEnv>, loginType: string, password: string)
     default:
       throw new ApiError(
         400,
-        `Unsupported login type ${quoteGo(loginType)} for manually creating new users.`,
+        `Unsupported login type ${goQuote(loginType)} for manually creating new users.`,
       )
   }
 }
@@ -271,7 +271,7 @@ function parseUserStatus(status: string): UserStatus {
     validations: [
       {
         field: 'user_status',
-        detail: `Unknown user status ${quoteGo(status)}. Use "active", "dormant" or "suspended".`,
+        detail: `Unknown user status ${goQuote(status)}. Use "active", "dormant" or "suspended".`,
       },
     ],
   })

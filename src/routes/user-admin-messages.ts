@@ -1,5 +1,6 @@
-/** Coder's shared error responses for user and membership management, and Go's `%q` quoting. */
+/** Coder's shared error responses for user and membership management. */
 import { ApiError } from '../http/errors'
+import { goQuote } from '../http/go-quote'
 
 /** Coder's `httpapi.ResourceForbiddenResponse` detail (coderd/httpapi/httpapi.go). */
 export const FORBIDDEN_DETAIL =
@@ -19,44 +20,11 @@ export function forbidden(reason: string): ApiError {
  */
 export function userParamError(param: string): ApiError {
   return new ApiError(400, '"user" must be an existing uuid or username.', {
-    detail: `queried user=${quoteGo(param)}`,
+    detail: `queried user=${goQuote(param)}`,
   })
 }
 
 /** Builds Coder's `httpapi.ResourceNotFound` error, used where existence must not leak. */
 export function resourceNotFound(reason: string): ApiError {
   return new ApiError(404, RESOURCE_NOT_FOUND, { reason })
-}
-
-const GO_ESCAPES: Readonly<Record<string, string>> = {
-  '\u0007': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\u000b': '\\v',
-  '\\': '\\\\',
-  '"': '\\"',
-}
-
-/**
- * Quotes a string as Go's `%q` (strconv.Quote) does for the characters that reach these
- * messages: backslash escapes, `\xNN` for other ASCII control characters, `\uNNNN` for C1
- * controls and the line and paragraph separators. Other characters are kept as they are.
- * NOTE: Go also escapes the remaining non-printable runes (unassigned code points, format
- * characters such as U+200B), which are kept as they are here.
- */
-export function quoteGo(text: string): string {
-  let quoted = '"'
-  for (const ch of text) {
-    const code = ch.codePointAt(0) as number
-    const escape = GO_ESCAPES[ch]
-    if (escape !== undefined) quoted += escape
-    else if (code < 0x20 || code === 0x7f) quoted += `\\x${code.toString(16).padStart(2, '0')}`
-    else if ((code >= 0x80 && code <= 0x9f) || code === 0x2028 || code === 0x2029) {
-      quoted += `\\u${code.toString(16).padStart(4, '0')}`
-    } else quoted += ch
-  }
-  return `${quoted}"`
 }

@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import { authorizeRequest } from '../auth/subject'
 import type { AppEnv } from '../http/context'
 import { ApiError } from '../http/errors'
+import { goQuote } from '../http/go-quote'
 import {
   canAssignRole,
   collectSubjectRoles,
@@ -15,7 +16,7 @@ import {
   getBuiltinRole,
   type RoleIdentifier,
 } from '../rbac'
-import { forbidden, quoteGo } from './user-admin-messages'
+import { forbidden } from './user-admin-messages'
 
 export interface RoleChange {
   added: RoleIdentifier[]
@@ -57,7 +58,7 @@ export function authorizeRoleChange(
   const changed = [...change.added, ...change.removed]
   for (const role of changed) {
     if (getBuiltinRole(role.name, role.organizationId) === undefined) {
-      throw new ApiError(400, `${quoteGo(formatRoleIdentifier(role))} is not a supported role`)
+      throw new ApiError(400, `${goQuote(formatRoleIdentifier(role))} is not a supported role`)
     }
   }
 
@@ -77,7 +78,7 @@ export function authorizeRoleChange(
   for (const role of changed) {
     if (!canAssignRole(callerRoles, role)) {
       const formatted = formatRoleIdentifier(role)
-      throw new ApiError(400, `not authorized to assign role ${quoteGo(formatted)}`, {
+      throw new ApiError(400, `not authorized to assign role ${goQuote(formatted)}`, {
         reason: `assignment matrix forbids ${formatted}`,
       })
     }

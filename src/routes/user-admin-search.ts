@@ -3,10 +3,10 @@
  * `searchquery.Users`, `httpapi.QueryParamParser` and `parsePagination` do (Coder v2, 2025-09),
  * with their validation texts.
  */
+import { goQuote } from '../http/go-quote'
 import type { UserListFilter } from '../db/user-list'
 import type { ValidationError } from '../http/response'
 import { parseGoUuid } from './user-admin-bodies'
-import { quoteGo } from './user-admin-messages'
 
 export type UserSearch = Omit<UserListFilter, 'afterId' | 'readableIds' | 'limit' | 'offset'>
 export type Pagination = Pick<UserListFilter, 'afterId' | 'limit' | 'offset'>
@@ -29,11 +29,11 @@ export function parseUserSearch(query: string): Parsed<UserSearch> {
   const values = new Map<string, string[]>()
   for (const element of splitFields(query.toLowerCase(), ' ', true)) {
     if (element.startsWith(':') || element.endsWith(':')) {
-      return invalid('q', `Query element ${quoteGo(element)} cannot start or end with ':'`)
+      return invalid('q', `Query element ${goQuote(element)} cannot start or end with ':'`)
     }
     const parts = splitFields(element, ':', false)
     if (parts.length > 2) {
-      return invalid('q', `Query element ${quoteGo(element)} can only contain 1 ':'`)
+      return invalid('q', `Query element ${goQuote(element)} can only contain 1 ':'`)
     }
     const [key, value] = parts.length === 2 ? parts : ['search', element]
     const list = values.get((key as string).toLowerCase()) ?? []
@@ -82,14 +82,14 @@ function parsePositiveInt32(query: URLSearchParams, name: string, errors: Valida
   if (text === '') return 0
   let problem: string | undefined
   if (!/^[+-]?\d+$/.test(text))
-    problem = `strconv.ParseInt: parsing ${quoteGo(text)}: invalid syntax`
+    problem = `strconv.ParseInt: parsing ${goQuote(text)}: invalid syntax`
   else if (Math.abs(Number(text)) > INT32_MAX + (text.startsWith('-') ? 1 : 0)) {
-    problem = `strconv.ParseInt: parsing ${quoteGo(text)}: value out of range`
+    problem = `strconv.ParseInt: parsing ${goQuote(text)}: value out of range`
   } else if (Number(text) < 0) problem = 'value is negative'
   if (problem === undefined) return Number(text)
   errors.push({
     field: name,
-    detail: `Query param ${quoteGo(name)} must be a valid 32-bit positive integer: ${problem}`,
+    detail: `Query param ${goQuote(name)} must be a valid 32-bit positive integer: ${problem}`,
   })
   return 0
 }
@@ -139,7 +139,7 @@ class QueryParser {
     if (bad.length === 0) return terms
     this.errors.push({
       field: name,
-      detail: `Query param ${quoteGo(name)} has invalid values: ${bad.join(',')}`,
+      detail: `Query param ${goQuote(name)} has invalid values: ${bad.join(',')}`,
     })
     return []
   }
@@ -153,7 +153,7 @@ class QueryParser {
     // NOTE: Go's time.Parse error names the part of the layout that failed, and this one does not.
     this.errors.push({
       field: name,
-      detail: `Query param ${quoteGo(name)} must be a valid date format (${RFC3339_NANO_LAYOUT}): parsing time ${quoteGo(text.toUpperCase())}: not an RFC 3339 time`,
+      detail: `Query param ${goQuote(name)} must be a valid date format (${RFC3339_NANO_LAYOUT}): parsing time ${goQuote(text.toUpperCase())}: not an RFC 3339 time`,
     })
     return null
   }
@@ -163,7 +163,7 @@ class QueryParser {
       if (this.parsed.has(name)) continue
       this.errors.push({
         field: name,
-        detail: `Query param ${quoteGo(name)} is not a valid query param`,
+        detail: `Query param ${goQuote(name)} is not a valid query param`,
       })
     }
   }

@@ -1,4 +1,5 @@
 /** Suspending, activating and deleting users (`/users/{user}/status/…`, `DELETE /users/{user}`). */
+import { goQuote } from '../http/go-quote'
 import type { ApiRouter, RouteConfig } from '../http/route'
 import type { Context } from 'hono'
 import { object, string } from 'zod'
@@ -15,11 +16,11 @@ import { coderResponse, jsonResponse } from '../http/response'
 import { jsonContent as json, mountRoute, SESSION_SECURITY } from '../http/route'
 import { ROLE_OWNER } from '../rbac'
 import { CoderResponse, User } from './schemas'
-import { forbidden, quoteGo, userParamError } from './user-admin-messages'
+import { forbidden, userParamError } from './user-admin-messages'
 import { resolveUserParam } from './user-param'
 import { toUserResponse } from './user-response'
 
-const OWNER_SUSPENSION = `You cannot suspend a user with the ${quoteGo(ROLE_OWNER)} role. You must remove the role first.`
+const OWNER_SUSPENSION = `You cannot suspend a user with the ${goQuote(ROLE_OWNER)} role. You must remove the role first.`
 
 const USER_PARAMS = object({
   user: string().meta({ description: 'A user id, a username, or `me`.' }),

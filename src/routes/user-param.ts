@@ -12,7 +12,7 @@ import { parseUuid } from '../rbac'
 
 /**
  * Returns the user named by `param`, or throws Coder's 400. A user that does not exist and a
- * user the caller may not read get the same answer, so members cannot probe for usernames.
+ * user the caller may not read get the same response, so members cannot probe for usernames.
  */
 export async function resolveUserParam(c: Context<AppEnv>, param: string): Promise<UserRow> {
   const { session, db } = c.var
