@@ -122,7 +122,7 @@ function unauthorized(c: Context<AppEnv>, detail: string): ApiError {
 
 /**
  * Builds a 401 or 403 with Coder's `WWW-Authenticate` header (RFC 6750 section 3), whose
- * description says "expired" when the message or detail does.
+ * description mentions expiry when the message or detail contains "expired".
  */
 function authError(c: Context<AppEnv>, status: number, message: string, detail?: string): ApiError {
   const expired = /expired/.test(message) || /expired/.test(detail ?? '')

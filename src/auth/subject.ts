@@ -42,7 +42,7 @@ export function canReadUser(c: Context<AppEnv>, userId: string): boolean {
 /**
  * Reports whether `target` is an owner and the caller is not. Only owners may set an owner's
  * password or delete an owner: Coder lets a user admin do both, which hands the deployment to
- * whoever holds that role.
+ * any holder of that role.
  */
 export function isProtectedOwner(c: Context<AppEnv>, target: UserRow): boolean {
   return target.rbacRoles.includes(ROLE_OWNER) && !c.var.session.user.rbacRoles.includes(ROLE_OWNER)

@@ -157,7 +157,7 @@ export const userLinks = sqliteTable(
   ],
 )
 
-/** Security events (login, logout, …). Never holds a password, passcode, token or secret. */
+/** Security events (login, logout, …). Never contains a password, passcode, token or secret. */
 export const auditLog = sqliteTable(
   'audit_log',
   {

@@ -20,7 +20,7 @@ const CSRF_MISMATCH = `CSRF error encountered. Authentication via "${SESSION_COO
  * Lets a cookie-carrying write through when the same token also arrives in the
  * `Coder-Session-Token` header or `coder_session_token` query parameter, when it uses
  * `Authorization: Bearer`, or when `X-CSRF-TOKEN` equals the `csrf_token` cookie. Otherwise
- * answers Coder's plain-text 400.
+ * returns Coder's plain-text 400.
  * NOTE: Coder's nosurf library masks the header token; here the header carries the cookie value
  * as it is (a double-submit cookie), which needs the same-origin access an attacker lacks.
  */

@@ -7,7 +7,7 @@ import { coderResponse, jsonResponse, type ValidationError } from './response'
 export interface ApiErrorOptions {
   detail?: string
   validations?: ValidationError[]
-  /** Why it failed, for the log; never sent to the client. */
+  /** Internal reason for the failure, written to the log and never sent to the client. */
   reason?: string
   headers?: HeadersInit
 }

@@ -34,7 +34,7 @@ export function routeDefinitions(app: ApiRouter): readonly RouteConfig[] {
 /** Marks a route as authenticated in the OpenAPI document. */
 export const SESSION_SECURITY = [{ CoderSessionToken: [] }]
 
-/** The `content` of a JSON request body or response in a route definition. */
+/** Returns the `content` of a JSON request body or response in a route definition. */
 export function jsonContent<T>(schema: T) {
   return { 'application/json': { schema } }
 }
